@@ -1,0 +1,277 @@
+import type { HostLookup } from './download/safe-download.js';
+import { BackdropError } from './errors/backdrop-error.js';
+import { type LocalFileReader, type PreparedMedia, prepareMedia } from './media/prepare-media.js';
+import { createCallSignal } from './orchestration/call-signal.js';
+import { handOverMedia } from './orchestration/hand-over-media.js';
+import type { OperationRuntime } from './orchestration/operation-runtime.js';
+import { ProgressReporter } from './orchestration/progress-reporter.js';
+import { defaultRetryOptions, type RetryOptions } from './orchestration/retry.js';
+import { type OperationPlan, runOperation, startOperation } from './orchestration/run-operation.js';
+import { createVideoJob, type VideoJob } from './orchestration/video-job.js';
+import { findPrice } from './pricing/price-table.js';
+import { openRealtimeSession, type RealtimeSession } from './realtime/realtime-session.js';
+import type { ImageResult, VideoResult } from './results/results.js';
+import { routeRequest } from './routing/route-request.js';
+import type { PreparedBackground } from './routing/request-profile.js';
+import { z } from 'zod';
+import { type BackgroundInput, backgroundSchema, type ParsedBackground } from './schemas/video-schemas.js';
+import {
+  type RemoveBackgroundRequest,
+  type ReplaceBackgroundRequest,
+  removeBackgroundSchema,
+  replaceBackgroundSchema,
+} from './schemas/image-schemas.js';
+import { jobHandleSchema } from './schemas/job-handle-schema.js';
+import { parseRequest } from './schemas/parse-request.js';
+import {
+  type RealtimeVideoRequest,
+  type RemoveVideoBackgroundRequest,
+  realtimeVideoSchema,
+  removeVideoBackgroundSchema,
+} from './schemas/video-schemas.js';
+import type { BackdropAdapter } from './spec/adapter.js';
+import type { ResolvedBackground } from './spec/calls.js';
+import type { ProviderCapabilities, RemoveVideoBackgroundVariant } from './spec/capabilities.js';
+import type { JobHandle } from './spec/job.js';
+import type { AdapterMedia, MediaInput } from './spec/media.js';
+
+export interface BackdropOptions {
+  /** The configured providers, in order of preference. */
+  providers: readonly BackdropAdapter[];
+  retry?: Partial<RetryOptions> | undefined;
+  /** Default timeout of image operations and single job calls, in ms (10 minutes). */
+  timeoutMs?: number | undefined;
+  /** Default time to wait for a video job, in ms (1 hour). */
+  videoTimeoutMs?: number | undefined;
+  /** How often to poll a job that has no stream, in ms (500). */
+  pollIntervalMs?: number | undefined;
+  /** Fall back to the next capable provider on retryable failures (off by default). */
+  fallback?: boolean | undefined;
+  fetch?: typeof fetch | undefined;
+  /** The largest output to download, in bytes (512 MB). */
+  maxDownloadBytes?: number | undefined;
+  /** Reads file-path inputs; `@backdrop/core/node` sets it. */
+  readLocalFile?: LocalFileReader | undefined;
+  /** Resolves host names so downloads refuse redirects to private addresses; set by `/node`. */
+  lookupHost?: HostLookup | undefined;
+}
+
+export interface ProviderSummary {
+  provider: string;
+  displayName: string;
+  capabilities: ProviderCapabilities;
+}
+
+export interface Backdrop {
+  readonly providers: readonly ProviderSummary[];
+  removeBackground(request: RemoveBackgroundRequest): Promise<ImageResult>;
+  replaceBackground(request: ReplaceBackgroundRequest): Promise<ImageResult>;
+  /** Starts a video job and waits for it. */
+  removeVideoBackground(request: RemoveVideoBackgroundRequest): Promise<VideoResult>;
+  /** Starts a video job and returns its handle at once. */
+  startVideoBackgroundRemoval(request: RemoveVideoBackgroundRequest): Promise<VideoJob>;
+  /** Picks up a job from a saved handle (`job.handle`), in this process or another. */
+  resumeVideoBackgroundRemoval(handle: JobHandle): VideoJob;
+  connectRealtimeVideo(request?: RealtimeVideoRequest): Promise<BackdropRealtimeSession>;
+}
+
+/** A live session whose background can be changed with the same inputs as at connect time. */
+export interface BackdropRealtimeSession extends Omit<RealtimeSession, 'setBackground'> {
+  setBackground(background: BackgroundInput): Promise<void>;
+}
+
+const setBackgroundSchema = z.strictObject({ background: backgroundSchema });
+
+function createRuntime(options: BackdropOptions): OperationRuntime {
+  if (!Array.isArray(options.providers) || options.providers.length === 0) {
+    throw new BackdropError({
+      code: 'invalid_input',
+      field: 'providers',
+      message: 'providers: at least one provider adapter is required (createFal, createInferenceSh, createLocal)',
+    });
+  }
+  const ids = options.providers.map((adapter) => adapter.provider);
+  const duplicate = ids.find((id, index) => ids.indexOf(id) !== index);
+  if (duplicate) {
+    throw new BackdropError({ code: 'invalid_input', field: 'providers', message: `providers: ${duplicate} is configured twice` });
+  }
+  const fetchFunction = options.fetch ?? globalThis.fetch;
+  return {
+    adapters: options.providers,
+    retry: { ...defaultRetryOptions, ...options.retry },
+    pollIntervalMs: options.pollIntervalMs ?? 500,
+    imageTimeoutMs: options.timeoutMs ?? 600_000,
+    videoTimeoutMs: options.videoTimeoutMs ?? 3_600_000,
+    fallback: options.fallback ?? false,
+    // Bound, so that a browser's fetch is not called with another `this`.
+    fetch: (input, init) => fetchFunction(input, init),
+    maxDownloadBytes: options.maxDownloadBytes,
+    readLocalFile: options.readLocalFile,
+    lookupHost: options.lookupHost,
+  };
+}
+
+/** Creates a Backdrop client over the given providers. */
+export function createBackdrop(options: BackdropOptions): Backdrop {
+  const runtime = createRuntime(options);
+  const prepare = (input: MediaInput, field: string, kind: 'image' | 'video') =>
+    prepareMedia(input, { field, kind, readLocalFile: runtime.readLocalFile });
+
+  async function prepareBackground(background: ParsedBackground, field = 'background'): Promise<PreparedBackground> {
+    if (background.type !== 'image') return background as PreparedBackground;
+    return { type: 'image', image: await prepare(background.image, `${field}.image`, 'image') };
+  }
+
+  async function resolveBackground(
+    background: PreparedBackground,
+    handOver: (media: PreparedMedia, field: string) => Promise<AdapterMedia>,
+  ): Promise<ResolvedBackground> {
+    if (background.type !== 'image') return background;
+    return { type: 'image', image: await handOver(background.image, 'background.image') };
+  }
+
+  async function videoPlan(request: RemoveVideoBackgroundRequest): Promise<OperationPlan> {
+    const parsed = parseRequest(removeVideoBackgroundSchema, request, 'removeVideoBackground');
+    const video = await prepare(parsed.video, 'video', 'video');
+    const background = await prepareBackground(parsed.background);
+    return {
+      operation: 'removeVideoBackground',
+      profile: { operation: 'removeVideoBackground', video, background, container: parsed.container, keepAudio: parsed.keepAudio },
+      options: parsed,
+      buildCall: async (candidate, handOver) => {
+        const variant = candidate.variant as RemoveVideoBackgroundVariant;
+        // With no container asked for, a transparent background gets one that can carry alpha.
+        const container =
+          parsed.container ?? (background.type === 'transparent' ? variant.alphaContainers[0] : undefined);
+        return {
+          model: variant.model,
+          providerOptions: parsed.providerOptions?.[candidate.adapter.provider],
+          webhookUrl: parsed.webhookUrl,
+          video: await handOver(video, 'video'),
+          background: await resolveBackground(background, handOver),
+          container,
+          keepAudio: parsed.keepAudio,
+        };
+      },
+    };
+  }
+
+  return {
+    providers: runtime.adapters.map((adapter) => ({
+      provider: adapter.provider,
+      displayName: adapter.displayName,
+      capabilities: adapter.capabilities,
+    })),
+
+    async removeBackground(request) {
+      const parsed = parseRequest(removeBackgroundSchema, request, 'removeBackground');
+      const image = await prepare(parsed.image, 'image', 'image');
+      return runOperation(runtime, {
+        operation: 'removeBackground',
+        profile: { operation: 'removeBackground', image },
+        options: parsed,
+        buildCall: async (candidate, handOver) => ({
+          model: candidate.variant.model,
+          providerOptions: parsed.providerOptions?.[candidate.adapter.provider],
+          webhookUrl: parsed.webhookUrl,
+          image: await handOver(image, 'image'),
+        }),
+      });
+    },
+
+    async replaceBackground(request) {
+      const parsed = parseRequest(replaceBackgroundSchema, request, 'replaceBackground');
+      const image = await prepare(parsed.image, 'image', 'image');
+      const referenceImage =
+        parsed.referenceImage === undefined ? undefined : await prepare(parsed.referenceImage, 'referenceImage', 'image');
+      const { image: _image, referenceImage: _reference, ...options } = parsed;
+      return runOperation(runtime, {
+        operation: 'replaceBackground',
+        profile: { ...options, operation: 'replaceBackground', image, referenceImage },
+        options: parsed,
+        buildCall: async (candidate, handOver) => ({
+          model: candidate.variant.model,
+          providerOptions: parsed.providerOptions?.[candidate.adapter.provider],
+          webhookUrl: parsed.webhookUrl,
+          image: await handOver(image, 'image'),
+          referenceImage: referenceImage === undefined ? undefined : await handOver(referenceImage, 'referenceImage'),
+          prompt: parsed.prompt,
+          negativePrompt: parsed.negativePrompt,
+          seed: parsed.seed,
+          count: parsed.count,
+          qualityMode: parsed.qualityMode,
+          refinePrompt: parsed.refinePrompt,
+          preserveOriginalSize: parsed.preserveOriginalSize,
+          moderation: parsed.moderation,
+        }),
+      });
+    },
+
+    async removeVideoBackground(request) {
+      return runOperation(runtime, await videoPlan(request));
+    },
+
+    async startVideoBackgroundRemoval(request) {
+      const started = await startOperation(runtime, await videoPlan(request));
+      return createVideoJob(runtime, started.start.handle, started.start.update);
+    },
+
+    resumeVideoBackgroundRemoval(handle) {
+      return createVideoJob(runtime, parseRequest(jobHandleSchema, handle, 'resumeVideoBackgroundRemoval'));
+    },
+
+    async connectRealtimeVideo(request = {}) {
+      const parsed = parseRequest(realtimeVideoSchema, request, 'connectRealtimeVideo');
+      const background = await prepareBackground(parsed.background);
+      const [candidate] = routeRequest({
+        adapters: runtime.adapters,
+        profile: { operation: 'connectRealtimeVideo', background },
+        provider: parsed.provider,
+        model: parsed.model,
+      });
+      if (!candidate) throw new BackdropError({ code: 'unsupported', message: 'no provider can run live video sessions' });
+      const { adapter, variant } = candidate;
+      // The session outlives connect: its signal is the caller's, never a connect timeout.
+      const sessionSignal = createCallSignal({ signal: parsed.signal });
+      const context = { signal: sessionSignal.signal, fetch: runtime.fetch };
+      const handOver = (media: PreparedMedia, field: string) =>
+        handOverMedia(media, field, {
+          adapter,
+          context,
+          retry: runtime.retry,
+          deadline: undefined,
+          reporter: new ProgressReporter(adapter.provider, undefined),
+        });
+      const session = await openRealtimeSession({
+        adapter,
+        context,
+        call: {
+          model: variant.model,
+          providerOptions: parsed.providerOptions?.[adapter.provider],
+          background: await resolveBackground(background, handOver),
+        },
+        maxFramesInFlight: parsed.maxFramesInFlight,
+        frameTimeoutMs: parsed.frameTimeoutMs,
+        maxReconnects: parsed.maxReconnects,
+        price: findPrice(adapter.provider, variant.model, variant.price),
+      });
+      void session.closed.then(() => sessionSignal.dispose());
+      return {
+        ...session,
+        provider: session.provider,
+        model: session.model,
+        closed: session.closed,
+        async setBackground(input) {
+          const { background: parsedBackground } = parseRequest(setBackgroundSchema, { background: input }, 'setBackground');
+          const prepared = await prepareBackground(parsedBackground);
+          routeRequest({
+            adapters: [adapter],
+            profile: { operation: 'connectRealtimeVideo', background: prepared },
+            model: variant.model,
+          });
+          session.setBackground(await resolveBackground(prepared, handOver));
+        },
+      };
+    },
+  };
+}

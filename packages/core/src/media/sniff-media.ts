@@ -1,0 +1,72 @@
+import { fileTypeFromBuffer } from 'file-type/core';
+import { imageSize } from 'image-size';
+import { contentTypeOfFormat, type MediaFormat } from '../spec/media.js';
+
+/** What the magic bytes say, or undefined when they are not a format Backdrop handles. */
+export interface SniffedMedia {
+  format: MediaFormat;
+  /** What file-type called it, for messages about formats we do not take (`heic`, `pdf`). */
+  detected: string | undefined;
+}
+
+const formatByExtension: Readonly<Record<string, MediaFormat>> = {
+  png: 'png',
+  jpg: 'jpeg',
+  webp: 'webp',
+  gif: 'gif',
+  avif: 'avif',
+  mp4: 'mp4',
+  m4v: 'mp4',
+  mov: 'mov',
+  webm: 'webm',
+  mkv: 'mkv',
+};
+
+/** The first bytes are enough for every format here (file-type reads at most 4100 for these). */
+export const sniffLength = 64 * 1024;
+
+export async function sniffFormat(head: Uint8Array): Promise<{ format: MediaFormat | undefined; detected: string | undefined }> {
+  const type = await fileTypeFromBuffer(head);
+  if (!type) return { format: undefined, detected: undefined };
+  return { format: formatByExtension[type.ext], detected: type.ext };
+}
+
+/**
+ * Reads an image's width and height from its header without decoding it: first from the
+ * sniffed head, then from more of the file when metadata pushes the size further in.
+ */
+export async function readImageDimensions(
+  data: Blob,
+  head: Uint8Array,
+): Promise<{ width: number; height: number } | undefined> {
+  const attempts = [head, undefined];
+  for (const attempt of attempts) {
+    const bytes =
+      attempt ?? new Uint8Array(await data.slice(0, Math.min(data.size, 4 * 1024 * 1024)).arrayBuffer());
+    try {
+      const size = imageSize(bytes);
+      if (size.width && size.height) return { width: size.width, height: size.height };
+    } catch {
+      // Truncated header: try with more bytes.
+    }
+    if (bytes.byteLength >= data.size) break;
+  }
+  return undefined;
+}
+
+export function formatFromContentType(contentType: string | undefined): MediaFormat | undefined {
+  if (!contentType) return undefined;
+  const normalized = contentType.split(';')[0]?.trim().toLowerCase();
+  if (normalized === 'image/jpg') return 'jpeg';
+  for (const [format, type] of Object.entries(contentTypeOfFormat)) {
+    if (type === normalized) return format as MediaFormat;
+  }
+  return undefined;
+}
+
+export function formatFromFileName(fileName: string): MediaFormat | undefined {
+  const extension = /\.([a-z0-9]+)$/i.exec(fileName)?.[1]?.toLowerCase();
+  if (!extension) return undefined;
+  if (extension === 'jpeg') return 'jpeg';
+  return formatByExtension[extension];
+}

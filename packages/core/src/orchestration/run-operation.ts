@@ -1,0 +1,178 @@
+import type { DownloadOptions } from '../download/safe-download.js';
+import { BackdropError } from '../errors/backdrop-error.js';
+import { toBackdropError } from '../errors/normalize-error.js';
+import type { PreparedMedia } from '../media/prepare-media.js';
+import type { BackdropResult } from '../results/results.js';
+import { type RouteCandidate, routeRequest } from '../routing/route-request.js';
+import type { RequestProfile } from '../routing/request-profile.js';
+import type { CallContext, JobOperation } from '../spec/adapter.js';
+import type { JobStart } from '../spec/job.js';
+import type { AdapterMedia } from '../spec/media.js';
+import type { ProgressListener } from '../spec/progress.js';
+import { buildResult } from './build-result.js';
+import { abortReason, type CallSignal, createCallSignal } from './call-signal.js';
+import { followJob } from './follow-job.js';
+import { handOverMedia } from './hand-over-media.js';
+import type { OperationRuntime } from './operation-runtime.js';
+import { ProgressReporter } from './progress-reporter.js';
+import { type RetryOptions, withRetries } from './retry.js';
+
+export type JobOperationName = 'removeBackground' | 'replaceBackground' | 'removeVideoBackground';
+
+export interface CallOptions {
+  provider?: string | undefined;
+  model?: string | undefined;
+  providerOptions?: Record<string, unknown> | undefined;
+  signal?: AbortSignal | undefined;
+  timeoutMs?: number | undefined;
+  maxRetries?: number | undefined;
+  fallback?: boolean | undefined;
+  download?: boolean | undefined;
+  onProgress?: ProgressListener | undefined;
+  pollIntervalMs?: number | undefined;
+}
+
+/** Builds the adapter's call from the chosen variant, handing media over as it goes. */
+export type BuildCall = (
+  candidate: RouteCandidate,
+  handOver: (media: PreparedMedia, field: string) => Promise<AdapterMedia>,
+) => Promise<unknown>;
+
+export interface OperationPlan {
+  operation: JobOperationName;
+  profile: RequestProfile;
+  options: CallOptions;
+  buildCall: BuildCall;
+}
+
+export interface StartedJob {
+  candidate: RouteCandidate;
+  start: JobStart;
+  context: CallContext;
+  reporter: ProgressReporter;
+}
+
+/**
+ * The call's signal stays usable after the call: once disposed it no longer aborts, so lazy
+ * `bytes()` calls made later are not cut short.
+ */
+export function downloadOptionsOf(runtime: OperationRuntime, signal: AbortSignal | undefined): DownloadOptions {
+  return { fetch: runtime.fetch, maxBytes: runtime.maxDownloadBytes, lookupHost: runtime.lookupHost, signal };
+}
+
+export function retryOptionsFor(runtime: OperationRuntime, options: CallOptions): RetryOptions {
+  return options.maxRetries === undefined ? runtime.retry : { ...runtime.retry, maxRetries: options.maxRetries };
+}
+
+export function jobOperationOf(candidate: RouteCandidate, operation: JobOperationName): JobOperation<unknown> {
+  const jobOperation = candidate.adapter[operation] as JobOperation<unknown> | undefined;
+  if (!jobOperation) {
+    throw new BackdropError({
+      code: 'unsupported',
+      provider: candidate.adapter.provider,
+      message: `${candidate.adapter.displayName} does not implement ${operation}`,
+    });
+  }
+  return jobOperation;
+}
+
+/** Hands the media over and starts the job on one provider, retrying the start on retryable errors. */
+async function startOn(
+  runtime: OperationRuntime,
+  plan: OperationPlan,
+  candidate: RouteCandidate,
+  callSignal: CallSignal,
+): Promise<StartedJob> {
+  const { adapter } = candidate;
+  const retry = retryOptionsFor(runtime, plan.options);
+  const reporter = new ProgressReporter(adapter.provider, plan.options.onProgress);
+  const context: CallContext = { signal: callSignal.signal, fetch: runtime.fetch };
+  const handOverOptions = { adapter, context, retry, deadline: callSignal.deadline, reporter };
+  const call = await plan.buildCall(candidate, (media, field) => handOverMedia(media, field, handOverOptions));
+  const jobOperation = jobOperationOf(candidate, plan.operation);
+  const start = await withRetries(() => jobOperation.start(call, context), retry, {
+    signal: callSignal.signal,
+    provider: adapter.provider,
+    deadline: callSignal.deadline,
+  });
+  return { candidate, start, context, reporter };
+}
+
+/**
+ * Runs `attempt` on the routed providers in order: the first, then (with fallback on) the next
+ * capable one after each retryable failure. Moderation and invalid input are never fallen back from.
+ */
+async function onEachCandidate<T>(
+  runtime: OperationRuntime,
+  plan: OperationPlan,
+  callSignal: CallSignal,
+  attempt: (candidate: RouteCandidate) => Promise<T>,
+): Promise<T> {
+  const candidates = routeRequest({
+    adapters: runtime.adapters,
+    profile: plan.profile,
+    provider: plan.options.provider,
+    model: plan.options.model,
+  });
+  const fallback = plan.options.fallback ?? runtime.fallback;
+  const tried = fallback ? candidates : candidates.slice(0, 1);
+  let lastError: BackdropError | undefined;
+  for (const candidate of tried) {
+    try {
+      return await attempt(candidate);
+    } catch (thrown) {
+      if (callSignal.signal.aborted) throw abortReason(callSignal.signal);
+      const error = toBackdropError(thrown, candidate.adapter.provider);
+      if (!fallback || !error.retryable) throw error;
+      lastError = error;
+    }
+  }
+  throw lastError ?? new BackdropError({ code: 'unsupported', message: 'no provider was tried' });
+}
+
+/** Validated request in, normalized result out: route, upload, start, follow, build the result. */
+export async function runOperation(runtime: OperationRuntime, plan: OperationPlan): Promise<BackdropResult> {
+  const timeoutMs =
+    plan.options.timeoutMs ??
+    (plan.operation === 'removeVideoBackground' ? runtime.videoTimeoutMs : runtime.imageTimeoutMs);
+  const callSignal = createCallSignal({ signal: plan.options.signal, timeoutMs });
+  try {
+    return await onEachCandidate(runtime, plan, callSignal, async (candidate) => {
+      const started = await startOn(runtime, plan, candidate, callSignal);
+      const output = await followJob(jobOperationOf(candidate, plan.operation), started.start.handle, started.start.update, {
+        context: started.context,
+        retry: retryOptionsFor(runtime, plan.options),
+        pollIntervalMs: plan.options.pollIntervalMs ?? runtime.pollIntervalMs,
+        deadline: callSignal.deadline,
+        reporter: started.reporter,
+      });
+      const result = buildResult({
+        handle: started.start.handle,
+        output,
+        variantPrice: candidate.variant.price,
+        downloadOptions: downloadOptionsOf(runtime, callSignal.signal),
+        reporter: started.reporter,
+      });
+      if (plan.options.download) {
+        for (const output of result.outputs) await output.bytes();
+      }
+      started.reporter.emit({ type: 'done', provider: candidate.adapter.provider });
+      return result;
+    });
+  } finally {
+    callSignal.dispose();
+  }
+}
+
+/** Validated request in, a started job out (for long jobs that are saved and resumed). */
+export async function startOperation(runtime: OperationRuntime, plan: OperationPlan): Promise<StartedJob> {
+  const callSignal = createCallSignal({
+    signal: plan.options.signal,
+    timeoutMs: plan.options.timeoutMs ?? runtime.imageTimeoutMs,
+  });
+  try {
+    return await onEachCandidate(runtime, plan, callSignal, (candidate) => startOn(runtime, plan, candidate, callSignal));
+  } finally {
+    callSignal.dispose();
+  }
+}

@@ -1,0 +1,142 @@
+import { BackdropError } from '../errors/backdrop-error.js';
+import type { BackdropResult } from '../results/results.js';
+import type { BackdropAdapter, CallContext, JobOperation } from '../spec/adapter.js';
+import type { JobHandle, JobUpdate } from '../spec/job.js';
+import type { ProgressListener } from '../spec/progress.js';
+import { buildResult } from './build-result.js';
+import { createCallSignal } from './call-signal.js';
+import { followJob } from './follow-job.js';
+import type { OperationRuntime } from './operation-runtime.js';
+import { ProgressReporter } from './progress-reporter.js';
+import { downloadOptionsOf, retryOptionsFor } from './run-operation.js';
+import { withRetries } from './retry.js';
+
+/** Where a job is, as `status()` reports it. */
+export interface VideoJobStatus {
+  state: JobUpdate['state'];
+  position?: number | undefined;
+  percent?: number | undefined;
+  logs: readonly string[];
+  error?: BackdropError | undefined;
+}
+
+export interface VideoJobWaitOptions {
+  signal?: AbortSignal | undefined;
+  /** Past this, the provider job is cancelled and the wait fails with `timeout`. */
+  timeoutMs?: number | undefined;
+  onProgress?: ProgressListener | undefined;
+  pollIntervalMs?: number | undefined;
+  /** Download the output before returning. */
+  download?: boolean | undefined;
+}
+
+/** A long job: its handle is plain JSON, to save and resume with `resumeVideoBackgroundRemoval`. */
+export interface VideoJob {
+  readonly handle: JobHandle;
+  status(options?: { signal?: AbortSignal | undefined }): Promise<VideoJobStatus>;
+  wait(options?: VideoJobWaitOptions): Promise<BackdropResult>;
+  cancel(options?: { signal?: AbortSignal | undefined }): Promise<void>;
+}
+
+function findAdapter(runtime: OperationRuntime, handle: JobHandle): BackdropAdapter {
+  const adapter = runtime.adapters.find((candidate) => candidate.provider === handle.provider);
+  if (!adapter) {
+    throw new BackdropError({
+      code: 'invalid_input',
+      field: 'handle.provider',
+      message: `handle.provider: ${JSON.stringify(handle.provider)} is not configured; configured: ${runtime.adapters.map((candidate) => candidate.provider).join(', ')}`,
+    });
+  }
+  return adapter;
+}
+
+function jobOperationFor(adapter: BackdropAdapter, handle: JobHandle): JobOperation<unknown> {
+  const operation = handle.operation === 'connectRealtimeVideo' ? undefined : adapter[handle.operation];
+  if (!operation) {
+    throw new BackdropError({
+      code: 'unsupported',
+      provider: adapter.provider,
+      field: 'handle.operation',
+      message: `handle.operation: ${adapter.displayName} has no ${handle.operation} jobs`,
+    });
+  }
+  return operation as JobOperation<unknown>;
+}
+
+export function createVideoJob(runtime: OperationRuntime, handle: JobHandle, firstUpdate?: JobUpdate): VideoJob {
+  const adapter = findAdapter(runtime, handle);
+  const operation = jobOperationFor(adapter, handle);
+  const variantPrice = adapter.capabilities.removeVideoBackground?.find((variant) => variant.model === handle.model)?.price;
+  const retry = retryOptionsFor(runtime, {});
+  let latestUpdate = firstUpdate;
+
+  async function withCallSignal<T>(
+    options: { signal?: AbortSignal | undefined; timeoutMs?: number | undefined },
+    work: (context: CallContext, deadline: number | undefined) => Promise<T>,
+  ): Promise<T> {
+    const callSignal = createCallSignal({ signal: options.signal, timeoutMs: options.timeoutMs });
+    try {
+      return await work({ signal: callSignal.signal, fetch: runtime.fetch }, callSignal.deadline);
+    } finally {
+      callSignal.dispose();
+    }
+  }
+
+  const statusOnce = (context: CallContext, deadline: number | undefined) =>
+    withRetries(() => operation.status(handle, context), retry, { signal: context.signal, provider: handle.provider, deadline });
+
+  return {
+    handle,
+    status(options = {}) {
+      return withCallSignal({ ...options, timeoutMs: runtime.imageTimeoutMs }, async (context, deadline) => {
+        const update = await statusOnce(context, deadline);
+        latestUpdate = update;
+        return {
+          state: update.state,
+          position: update.state === 'queued' ? update.position : undefined,
+          percent: update.state === 'running' ? update.percent : undefined,
+          logs: update.logs ?? [],
+          error: update.state === 'failed' ? update.error : undefined,
+        };
+      });
+    },
+    wait(options = {}) {
+      const timeoutMs = options.timeoutMs ?? runtime.videoTimeoutMs;
+      return withCallSignal({ signal: options.signal, timeoutMs }, async (context, deadline) => {
+        const reporter = new ProgressReporter(handle.provider, options.onProgress);
+        const first = latestUpdate ?? (await statusOnce(context, deadline));
+        const output = await followJob(operation, handle, first, {
+          context,
+          retry,
+          pollIntervalMs: options.pollIntervalMs ?? runtime.pollIntervalMs,
+          deadline,
+          reporter,
+        });
+        const result = buildResult({
+          handle,
+          output,
+          variantPrice,
+          downloadOptions: downloadOptionsOf(runtime, context.signal),
+          reporter,
+        });
+        if (options.download) for (const file of result.outputs) await file.bytes();
+        reporter.emit({ type: 'done', provider: handle.provider });
+        return result;
+      });
+    },
+    cancel(options = {}) {
+      return withCallSignal({ ...options, timeoutMs: runtime.imageTimeoutMs }, async (context, deadline) => {
+        const cancel = operation.cancel?.bind(operation);
+        if (!cancel) {
+          throw new BackdropError({
+            code: 'unsupported',
+            provider: handle.provider,
+            message: `${adapter.displayName} cannot cancel ${handle.operation} jobs`,
+          });
+        }
+        await withRetries(() => cancel(handle, context), retry, { signal: context.signal, provider: handle.provider, deadline });
+        latestUpdate = { state: 'cancelled' };
+      });
+    },
+  };
+}

@@ -1,0 +1,204 @@
+import { BackdropError } from '../errors/backdrop-error.js';
+import { toBackdropError } from '../errors/normalize-error.js';
+import type { RealtimeVideoCall, ResolvedBackground } from '../spec/calls.js';
+import type { BackdropAdapter, CallContext } from '../spec/adapter.js';
+import type { Price } from '../spec/capabilities.js';
+import type { RealtimeConnection, RealtimeFrame, RealtimeFrameInput } from '../spec/realtime.js';
+import { estimateCostUsd } from '../pricing/price-table.js';
+import { LatencyWindow } from './latency-window.js';
+
+export interface RealtimeSessionStats {
+  framesSent: number;
+  framesReceived: number;
+  /** Frames never sent because a newer one replaced them, or sent and never answered. */
+  framesDropped: number;
+  reconnects: number;
+  latencyMs: { last: number; median: number; p95: number } | undefined;
+  connectedSeconds: number;
+  estimatedCostUsd: number | undefined;
+}
+
+export interface RealtimeSession {
+  readonly provider: string;
+  readonly model: string;
+  /** Sends a frame; when the provider is behind, only the newest waiting frame is kept. */
+  send(frame: RealtimeFrameInput): void;
+  onFrame(listener: (frame: RealtimeFrame) => void): () => void;
+  onError(listener: (error: BackdropError) => void): () => void;
+  /** Applies to the frames sent from now on. */
+  setBackground(background: ResolvedBackground): void;
+  stats(): RealtimeSessionStats;
+  close(): Promise<void>;
+  /** Settles when the session has ended, by close() or by a drop it could not recover from. */
+  readonly closed: Promise<void>;
+}
+
+export interface RealtimeSessionOptions {
+  adapter: BackdropAdapter;
+  call: RealtimeVideoCall;
+  context: CallContext;
+  maxFramesInFlight: number;
+  frameTimeoutMs: number;
+  maxReconnects: number;
+  price: Price | undefined;
+}
+
+/**
+ * Wraps an adapter's live connection with what every provider needs: latest-frame-wins
+ * backpressure (a slow service never builds a queue), lost-frame timeouts, round-trip stats,
+ * and reconnects with backoff after an unexpected drop.
+ */
+export async function openRealtimeSession(options: RealtimeSessionOptions): Promise<RealtimeSession> {
+  const { adapter, context } = options;
+  const connect = adapter.connectRealtimeVideo?.bind(adapter);
+  if (!connect) {
+    throw new BackdropError({ code: 'unsupported', provider: adapter.provider, message: `${adapter.displayName} has no live video sessions` });
+  }
+  let background = options.call.background;
+  const frameListeners = new Set<(frame: RealtimeFrame) => void>();
+  const errorListeners = new Set<(error: BackdropError) => void>();
+  const inFlight: number[] = [];
+  const latency = new LatencyWindow();
+  const counters = { framesSent: 0, framesReceived: 0, framesDropped: 0, reconnects: 0 };
+  const openedAt = Date.now();
+  let pending: RealtimeFrameInput | undefined;
+  let connection: RealtimeConnection | undefined;
+  let state: 'open' | 'reconnecting' | 'closed' = 'open';
+  let endedAt: number | undefined;
+  let resolveClosed: () => void = () => {};
+  const closed = new Promise<void>((resolve) => {
+    resolveClosed = resolve;
+  });
+
+  const reportError = (error: BackdropError) => {
+    for (const listener of errorListeners) listener(error);
+  };
+
+  const transmit = (frame: RealtimeFrameInput) => {
+    if (!connection) return;
+    inFlight.push(Date.now());
+    counters.framesSent++;
+    try {
+      connection.send(frame, background);
+    } catch (thrown) {
+      reportError(toBackdropError(thrown, adapter.provider));
+    }
+  };
+
+  const sendPendingIfRoom = () => {
+    if (state !== 'open' || pending === undefined || inFlight.length >= options.maxFramesInFlight) return;
+    const frame = pending;
+    pending = undefined;
+    transmit(frame);
+  };
+
+  // Frames the service never answers would hold the window shut: count them lost and move on.
+  const sweepTimer = setInterval(() => {
+    const now = Date.now();
+    while (inFlight.length > 0 && now - (inFlight[0] ?? now) > options.frameTimeoutMs) {
+      inFlight.shift();
+      counters.framesDropped++;
+    }
+    sendPendingIfRoom();
+  }, Math.max(50, Math.min(1_000, options.frameTimeoutMs / 4)));
+
+  const finish = () => {
+    if (state === 'closed') return;
+    state = 'closed';
+    endedAt = Date.now();
+    clearInterval(sweepTimer);
+    counters.framesDropped += inFlight.length + (pending === undefined ? 0 : 1);
+    inFlight.length = 0;
+    pending = undefined;
+    resolveClosed();
+  };
+
+  const events = {
+    onFrame(frame: RealtimeFrame) {
+      const sentAt = inFlight.shift();
+      if (sentAt !== undefined) latency.add(Date.now() - sentAt);
+      counters.framesReceived++;
+      for (const listener of frameListeners) listener(frame);
+      sendPendingIfRoom();
+    },
+    onError(error: BackdropError) {
+      reportError(error);
+    },
+    onClose(details: { expected: boolean }) {
+      if (state === 'closed') return;
+      if (details.expected || counters.reconnects >= options.maxReconnects || context.signal.aborted) {
+        finish();
+        return;
+      }
+      void reconnect();
+    },
+  };
+
+  async function reconnect(): Promise<void> {
+    state = 'reconnecting';
+    counters.framesDropped += inFlight.length;
+    inFlight.length = 0;
+    while (counters.reconnects < options.maxReconnects && !context.signal.aborted) {
+      const delay = Math.min(5_000, 250 * 2 ** counters.reconnects);
+      counters.reconnects++;
+      await new Promise((resolve) => setTimeout(resolve, delay));
+      if ((state as string) === 'closed') return;
+      try {
+        connection = await connect?.({ ...options.call, background }, events, context);
+        state = 'open';
+        sendPendingIfRoom();
+        return;
+      } catch (thrown) {
+        reportError(toBackdropError(thrown, adapter.provider));
+      }
+    }
+    finish();
+  }
+
+  try {
+    connection = await connect(options.call, events, context);
+  } catch (thrown) {
+    clearInterval(sweepTimer);
+    throw toBackdropError(thrown, adapter.provider);
+  }
+
+  return {
+    provider: adapter.provider,
+    model: options.call.model,
+    closed,
+    send(frame) {
+      if (state === 'closed') {
+        throw new BackdropError({ code: 'invalid_input', field: 'frame', provider: adapter.provider, message: 'frame: the session is closed' });
+      }
+      if (pending !== undefined) counters.framesDropped++;
+      pending = frame;
+      sendPendingIfRoom();
+    },
+    onFrame(listener) {
+      frameListeners.add(listener);
+      return () => frameListeners.delete(listener);
+    },
+    onError(listener) {
+      errorListeners.add(listener);
+      return () => errorListeners.delete(listener);
+    },
+    setBackground(next) {
+      background = next;
+    },
+    stats() {
+      const connectedSeconds = ((endedAt ?? Date.now()) - openedAt) / 1_000;
+      return {
+        ...counters,
+        latencyMs: latency.summary(),
+        connectedSeconds,
+        estimatedCostUsd: estimateCostUsd(options.price, { seconds: connectedSeconds }),
+      };
+    },
+    async close() {
+      if (state === 'closed') return;
+      const current = connection;
+      finish();
+      await current?.close();
+    },
+  };
+}

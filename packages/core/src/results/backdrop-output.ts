@@ -1,0 +1,47 @@
+import { type DownloadOptions, safeDownload } from '../download/safe-download.js';
+import { BackdropError } from '../errors/backdrop-error.js';
+import type { AdapterOutputFile } from '../spec/job.js';
+
+/** One result file: where it is, what is known of it, and its bytes on demand. */
+export interface BackdropOutput {
+  /** An http(s) URL or a data URI; undefined for outputs that only exist in memory (local engine). */
+  readonly url: string | undefined;
+  readonly contentType: string | undefined;
+  readonly sizeBytes: number | undefined;
+  readonly width: number | undefined;
+  readonly height: number | undefined;
+  readonly durationSeconds: number | undefined;
+  /** The file's bytes: downloaded once (safely, with a size cap) and kept. */
+  bytes(): Promise<Uint8Array>;
+}
+
+export function createOutput(
+  file: AdapterOutputFile,
+  downloadOptions: () => DownloadOptions,
+): BackdropOutput {
+  let pending: Promise<Uint8Array> | undefined;
+  const output = {
+    url: file.url,
+    contentType: file.contentType,
+    sizeBytes: file.sizeBytes,
+    width: file.width,
+    height: file.height,
+    durationSeconds: file.durationSeconds,
+    bytes(): Promise<Uint8Array> {
+      pending ??= load().catch((error) => {
+        pending = undefined; // a failed download may be tried again
+        throw error;
+      });
+      return pending;
+    },
+  };
+  async function load(): Promise<Uint8Array> {
+    if (file.data) return new Uint8Array(await file.data.arrayBuffer());
+    if (!file.url) throw new BackdropError({ code: 'provider_error', retryable: false, message: 'the output has neither a URL nor bytes' });
+    const downloaded = await safeDownload(file.url, downloadOptions());
+    output.sizeBytes ??= downloaded.bytes.byteLength;
+    output.contentType ??= downloaded.contentType;
+    return downloaded.bytes;
+  }
+  return output;
+}

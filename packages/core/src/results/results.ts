@@ -1,0 +1,18 @@
+import type { BackdropWarning } from '../spec/warning.js';
+import type { BackdropOutput } from './backdrop-output.js';
+
+/** What every operation returns. */
+export interface BackdropResult {
+  outputs: readonly BackdropOutput[];
+  /** The seed the provider used, when it reports one. */
+  seed: number | undefined;
+  provider: string;
+  model: string;
+  requestId: string | undefined;
+  warnings: readonly BackdropWarning[];
+  /** From the price table; undefined when the price is not documented. */
+  estimatedCostUsd: number | undefined;
+}
+
+export type ImageResult = BackdropResult;
+export type VideoResult = BackdropResult;

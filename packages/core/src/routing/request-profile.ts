@@ -1,0 +1,47 @@
+import type { PreparedMedia } from '../media/prepare-media.js';
+import type { HexColor, NamedColor, QualityMode, VideoContainer } from '../spec/options.js';
+
+/** A request as routing sees it: its options and what core learnt about its media. */
+export type PreparedBackground =
+  | { type: 'transparent' }
+  | { type: 'color'; color: NamedColor | HexColor }
+  | { type: 'blur'; strength: number }
+  | { type: 'image'; image: PreparedMedia };
+
+export interface RemoveBackgroundProfile {
+  operation: 'removeBackground';
+  image: PreparedMedia;
+}
+
+export interface ReplaceBackgroundProfile {
+  operation: 'replaceBackground';
+  image: PreparedMedia;
+  prompt?: string | undefined;
+  referenceImage?: PreparedMedia | undefined;
+  negativePrompt?: string | undefined;
+  seed?: number | undefined;
+  count: number;
+  qualityMode?: QualityMode | undefined;
+  refinePrompt?: boolean | undefined;
+  preserveOriginalSize?: boolean | undefined;
+  moderation?: boolean | undefined;
+}
+
+export interface RemoveVideoBackgroundProfile {
+  operation: 'removeVideoBackground';
+  video: PreparedMedia;
+  background: PreparedBackground;
+  container?: VideoContainer | undefined;
+  keepAudio?: boolean | undefined;
+}
+
+export interface RealtimeVideoProfile {
+  operation: 'connectRealtimeVideo';
+  background: PreparedBackground;
+}
+
+export type RequestProfile =
+  | RemoveBackgroundProfile
+  | ReplaceBackgroundProfile
+  | RemoveVideoBackgroundProfile
+  | RealtimeVideoProfile;

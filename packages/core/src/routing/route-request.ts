@@ -1,0 +1,178 @@
+import { BackdropError, type DeclineReason, type ProviderDeclination } from '../errors/backdrop-error.js';
+import type { BackdropAdapter } from '../spec/adapter.js';
+import type {
+  OperationName,
+  RealtimeVideoVariant,
+  RemoveBackgroundVariant,
+  RemoveVideoBackgroundVariant,
+  ReplaceBackgroundVariant,
+} from '../spec/capabilities.js';
+import {
+  checkRealtimeVideo,
+  checkRemoveBackground,
+  checkRemoveVideoBackground,
+  checkReplaceBackground,
+} from './check-variant.js';
+import type { RequestProfile } from './request-profile.js';
+
+export type AnyVariant =
+  | RemoveBackgroundVariant
+  | ReplaceBackgroundVariant
+  | RemoveVideoBackgroundVariant
+  | RealtimeVideoVariant;
+
+/** A provider and the variant of it that will serve the request. */
+export interface RouteCandidate {
+  adapter: BackdropAdapter;
+  variant: AnyVariant;
+}
+
+const operationLabels: Readonly<Record<OperationName, string>> = {
+  removeBackground: 'remove an image background',
+  replaceBackground: 'replace an image background',
+  removeVideoBackground: 'run video background removal jobs',
+  connectRealtimeVideo: 'run live video sessions',
+};
+
+function checkVariant(variant: AnyVariant, profile: RequestProfile, who: string): DeclineReason[] {
+  switch (profile.operation) {
+    case 'removeBackground':
+      return checkRemoveBackground(variant as RemoveBackgroundVariant, profile, who);
+    case 'replaceBackground':
+      return checkReplaceBackground(variant as ReplaceBackgroundVariant, profile, who);
+    case 'removeVideoBackground':
+      return checkRemoveVideoBackground(variant as RemoveVideoBackgroundVariant, profile, who);
+    case 'connectRealtimeVideo':
+      return checkRealtimeVideo(variant as RealtimeVideoVariant, profile, who);
+  }
+}
+
+function implementsOperation(adapter: BackdropAdapter, operation: OperationName): boolean {
+  return operation === 'connectRealtimeVideo'
+    ? typeof adapter.connectRealtimeVideo === 'function'
+    : adapter[operation] !== undefined;
+}
+
+interface AdapterVerdict {
+  accepted?: AnyVariant;
+  reasons: DeclineReason[];
+}
+
+function judgeAdapter(adapter: BackdropAdapter, profile: RequestProfile, model: string | undefined): AdapterVerdict {
+  const variants: readonly AnyVariant[] = adapter.capabilities[profile.operation] ?? [];
+  if (variants.length === 0 || !implementsOperation(adapter, profile.operation)) {
+    return {
+      reasons: [
+        {
+          code: 'unsupported',
+          field: 'operation',
+          message: `${adapter.displayName} cannot ${operationLabels[profile.operation]}`,
+        },
+      ],
+    };
+  }
+  const considered = model === undefined ? variants : variants.filter((variant) => variant.model === model);
+  if (considered.length === 0) {
+    return {
+      reasons: [
+        {
+          code: 'unsupported',
+          field: 'model',
+          message: `model: ${adapter.displayName} has no ${model}; it offers ${variants.map((variant) => variant.model).join(', ')}`,
+        },
+      ],
+    };
+  }
+  const who = (variant: AnyVariant) =>
+    variants.length > 1 ? `${adapter.displayName} ${variant.model}` : adapter.displayName;
+  // Report the variants that came closest (fewest reasons), every one of them on a tie.
+  let closest: DeclineReason[][] = [];
+  for (const variant of considered) {
+    const reasons = checkVariant(variant, profile, who(variant));
+    if (reasons.length === 0) return { accepted: variant, reasons: [] };
+    const fewest = closest[0]?.length ?? Number.POSITIVE_INFINITY;
+    if (reasons.length < fewest) closest = [reasons];
+    else if (reasons.length === fewest) closest.push(reasons);
+  }
+  const reasons = closest.flat();
+  if (model !== undefined) {
+    // A pinned model that cannot serve: say which of the provider's other variants can.
+    const alternative = variants.find(
+      (variant) => variant.model !== model && checkVariant(variant, profile, who(variant)).length === 0,
+    );
+    if (alternative) {
+      return {
+        reasons: reasons.map((reason) => ({
+          ...reason,
+          code: 'invalid_input',
+          message: `${reason.message}; ${alternative.model} can serve this request`,
+        })),
+      };
+    }
+  }
+  return { reasons };
+}
+
+export interface RouteOptions {
+  adapters: readonly BackdropAdapter[];
+  profile: RequestProfile;
+  provider?: string | undefined;
+  model?: string | undefined;
+}
+
+/**
+ * The providers that can serve a request, in order of preference: the explicit provider, or
+ * every configured one whose declared capabilities the request satisfies. When none can, an
+ * error says why each declined: `invalid_input` when the one provider asked for rejects a value,
+ * `unsupported` otherwise.
+ */
+export function routeRequest(options: RouteOptions): RouteCandidate[] {
+  const { adapters, profile, provider, model } = options;
+  let considered = adapters;
+  if (provider !== undefined) {
+    const chosen = adapters.find((adapter) => adapter.provider === provider);
+    if (!chosen) {
+      throw new BackdropError({
+        code: 'invalid_input',
+        field: 'provider',
+        message: `provider: ${JSON.stringify(provider)} is not configured; configured: ${adapters.map((adapter) => adapter.provider).join(', ')}`,
+      });
+    }
+    considered = [chosen];
+  }
+
+  const candidates: RouteCandidate[] = [];
+  const declinations: ProviderDeclination[] = [];
+  for (const adapter of considered) {
+    const verdict = judgeAdapter(adapter, profile, model);
+    if (verdict.accepted) candidates.push({ adapter, variant: verdict.accepted });
+    else declinations.push({ provider: adapter.provider, reasons: verdict.reasons });
+  }
+  if (candidates.length > 0) return candidates;
+
+  const allReasons = declinations.flatMap((declination) => declination.reasons);
+  const fields = new Set(allReasons.map((reason) => reason.field));
+  const field = fields.size === 1 ? [...fields][0] : undefined;
+  if (considered.length === 1 && allReasons.every((reason) => reason.code === 'invalid_input')) {
+    throw new BackdropError({
+      code: 'invalid_input',
+      provider: considered[0]?.provider,
+      field: allReasons[0]?.field,
+      message: allReasons.map((reason) => reason.message).join('. '),
+      declinedBy: declinations,
+    });
+  }
+  const explanation = declinations
+    .map((declination) => {
+      const name = adapters.find((adapter) => adapter.provider === declination.provider)?.displayName;
+      return `${name}: ${declination.reasons.map((reason) => reason.message).join('; ')}`;
+    })
+    .join('. ');
+  throw new BackdropError({
+    code: 'unsupported',
+    field,
+    provider: considered.length === 1 ? considered[0]?.provider : undefined,
+    message: `No configured provider can serve this ${profile.operation} request. ${explanation}`,
+    declinedBy: declinations,
+  });
+}

@@ -1,0 +1,58 @@
+import type {
+  RealtimeVideoCall,
+  RemoveBackgroundCall,
+  RemoveVideoBackgroundCall,
+  ReplaceBackgroundCall,
+} from './calls.js';
+import type { ProviderCapabilities } from './capabilities.js';
+import type { JobHandle, JobStart, JobUpdate } from './job.js';
+import type { RealtimeConnection, RealtimeConnectionEvents } from './realtime.js';
+
+/** What core gives every adapter call. */
+export interface CallContext {
+  /** Aborted when the caller aborts or the call's timeout passes. */
+  signal: AbortSignal;
+  /** The fetch to use (the caller's, or the global one). */
+  fetch: typeof fetch;
+  /** Upload progress, for adapters that can observe it. */
+  onUploadProgress?: ((loadedBytes: number, totalBytes: number) => void) | undefined;
+}
+
+/**
+ * One long-running operation. Core drives it: it calls `start`, then follows the job with
+ * `watch` when the adapter has one (a provider stream) and falls back to polling `status`;
+ * it retries each step on retryable errors and calls `cancel` on abort or timeout.
+ */
+export interface JobOperation<Call> {
+  start(call: Call, context: CallContext): Promise<JobStart>;
+  status(handle: JobHandle, context: CallContext): Promise<JobUpdate>;
+  /** Follows a job over a provider stream; ending without a terminal update means "poll instead". */
+  watch?(handle: JobHandle, context: CallContext): AsyncIterable<JobUpdate>;
+  cancel?(handle: JobHandle, context: CallContext): Promise<void>;
+}
+
+export interface UploadFileRequest {
+  data: Blob;
+  fileName: string;
+  contentType: string;
+}
+
+/** The contract every provider adapter implements. */
+export interface BackdropAdapter {
+  readonly specificationVersion: 'v1';
+  /** A stable id: `fal`, `inferencesh`, `local`. */
+  readonly provider: string;
+  /** How people name it in messages: `fal`, `inference.sh`, `local engine`. */
+  readonly displayName: string;
+  readonly capabilities: ProviderCapabilities;
+  /** Puts local bytes where the provider can read them; without it, adapters receive bytes. */
+  uploadFile?(file: UploadFileRequest, context: CallContext): Promise<{ url: string }>;
+  readonly removeBackground?: JobOperation<RemoveBackgroundCall> | undefined;
+  readonly replaceBackground?: JobOperation<ReplaceBackgroundCall> | undefined;
+  readonly removeVideoBackground?: JobOperation<RemoveVideoBackgroundCall> | undefined;
+  connectRealtimeVideo?(
+    call: RealtimeVideoCall,
+    events: RealtimeConnectionEvents,
+    context: CallContext,
+  ): Promise<RealtimeConnection>;
+}

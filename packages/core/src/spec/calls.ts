@@ -1,0 +1,46 @@
+import type { AdapterMedia } from './media.js';
+import type { NamedColor, HexColor, QualityMode, VideoContainer } from './options.js';
+
+/** What an adapter receives: validated, routed to one of its variants, media resolved. */
+interface CallBase {
+  /** The variant core chose, from the adapter's capabilities. */
+  model: string;
+  /** The caller's options for this provider, unvalidated: the adapter checks its own. */
+  providerOptions: unknown;
+  /** Where the provider should report completion, when the caller gave one. */
+  webhookUrl?: string | undefined;
+}
+
+export interface RemoveBackgroundCall extends CallBase {
+  image: AdapterMedia;
+}
+
+export interface ReplaceBackgroundCall extends CallBase {
+  image: AdapterMedia;
+  prompt?: string | undefined;
+  referenceImage?: AdapterMedia | undefined;
+  negativePrompt?: string | undefined;
+  seed?: number | undefined;
+  count: number;
+  qualityMode?: QualityMode | undefined;
+  refinePrompt?: boolean | undefined;
+  preserveOriginalSize?: boolean | undefined;
+  moderation?: boolean | undefined;
+}
+
+export type ResolvedBackground =
+  | { type: 'transparent' }
+  | { type: 'color'; color: NamedColor | HexColor }
+  | { type: 'blur'; strength: number }
+  | { type: 'image'; image: AdapterMedia };
+
+export interface RemoveVideoBackgroundCall extends CallBase {
+  video: AdapterMedia;
+  background: ResolvedBackground;
+  container?: VideoContainer | undefined;
+  keepAudio?: boolean | undefined;
+}
+
+export interface RealtimeVideoCall extends CallBase {
+  background: ResolvedBackground;
+}

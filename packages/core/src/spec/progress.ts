@@ -1,0 +1,29 @@
+/** Progress of one operation, in this order: uploading, queued, running, downloading, done. */
+export type ProgressEvent =
+  | {
+      type: 'uploading';
+      provider: string;
+      /** The normalized field being uploaded (`image`, `referenceImage`, `video`). */
+      field: string;
+      loadedBytes: number;
+      totalBytes: number;
+    }
+  | { type: 'queued'; provider: string; position?: number | undefined }
+  | {
+      type: 'running';
+      provider: string;
+      /** Log lines new since the previous event. */
+      logs: readonly string[];
+      percent?: number | undefined;
+    }
+  | {
+      type: 'downloading';
+      provider: string;
+      /** Which output (0-based). */
+      index: number;
+      loadedBytes: number;
+      totalBytes?: number | undefined;
+    }
+  | { type: 'done'; provider: string };
+
+export type ProgressListener = (event: ProgressEvent) => void;
