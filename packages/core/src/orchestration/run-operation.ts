@@ -121,8 +121,11 @@ async function onEachCandidate<T>(
     try {
       return await attempt(candidate);
     } catch (thrown) {
-      if (callSignal.signal.aborted) throw abortReason(callSignal.signal);
       const error = toBackdropError(thrown, candidate.adapter.provider);
+      if (callSignal.signal.aborted) {
+        // Keep the job's request id when the abort surfaced from inside it.
+        throw error.code === 'aborted' || error.code === 'timeout' ? error : abortReason(callSignal.signal);
+      }
       if (!fallback || !error.retryable) throw error;
       lastError = error;
     }

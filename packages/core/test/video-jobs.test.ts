@@ -1,0 +1,78 @@
+import { makeVideoHeader } from '@backdrop/testkit';
+import { describe, expect, it } from 'vitest';
+import { BackdropError, createBackdrop, type JobHandle, type ProgressEvent } from '../src/index.js';
+import { createFakeAdapter } from './support/fake-adapter.js';
+
+const video = 'https://cdn.example.com/clip.mp4';
+const fast = { pollIntervalMs: 5, retry: { initialDelayMs: 5, maxDelayMs: 20 } };
+
+async function rejection(promise: Promise<unknown>): Promise<BackdropError> {
+  try {
+    await promise;
+  } catch (error) {
+    if (BackdropError.isInstance(error)) return error;
+    throw error;
+  }
+  throw new Error('expected a rejection');
+}
+
+describe('video background removal jobs', () => {
+  it('starts a job, saves its handle as JSON, and resumes it in another Backdrop', async () => {
+    const adapter = createFakeAdapter({ uploads: true, steps: [{ state: 'running', percent: 40 }] });
+    const first = createBackdrop({ providers: [adapter], ...fast });
+    const job = await first.startVideoBackgroundRemoval({ video: makeVideoHeader('webm'), background: 'green', container: 'mp4_h264' });
+    const saved = JSON.stringify(job.handle);
+    expect(JSON.parse(saved)).toEqual({ provider: 'fake', operation: 'removeVideoBackground', model: 'fake-video', id: 'fake-job-1', data: { cursor: 0 } });
+    expect(adapter.calls.start[0]).toMatchObject({ background: { type: 'color', color: 'green' }, container: 'mp4_h264', video: { kind: 'url' } });
+
+    const second = createBackdrop({ providers: [adapter], ...fast });
+    const resumed = second.resumeVideoBackgroundRemoval(JSON.parse(saved) as JobHandle);
+    expect(await resumed.status()).toEqual({ state: 'running', percent: 40, position: undefined, logs: [], error: undefined });
+    const events: ProgressEvent[] = [];
+    const result = await resumed.wait({ onProgress: (event) => events.push(event) });
+    expect(result).toMatchObject({ provider: 'fake', model: 'fake-video', requestId: 'fake-job-1' });
+    expect(events.at(-1)).toEqual({ type: 'done', provider: 'fake' });
+  });
+
+  it('removeVideoBackground starts and waits in one call', async () => {
+    const adapter = createFakeAdapter({ steps: [{ state: 'queued', position: 2 }, { state: 'running' }] });
+    const result = await createBackdrop({ providers: [adapter], ...fast }).removeVideoBackground({ video, keepAudio: false });
+    expect(result.outputs).toHaveLength(1);
+    expect(adapter.calls.start[0]).toMatchObject({ keepAudio: false, background: { type: 'transparent' }, container: 'webm_vp9' });
+  });
+
+  it('cancels a job on request', async () => {
+    const adapter = createFakeAdapter({ steps: [{ state: 'running' }, { state: 'running' }] });
+    const backdrop = createBackdrop({ providers: [adapter], ...fast });
+    const job = await backdrop.startVideoBackgroundRemoval({ video });
+    await job.cancel();
+    expect(adapter.calls.cancel.map((handle) => handle.id)).toEqual([job.handle.id]);
+    expect((await job.status()).state).toBe('cancelled');
+    const error = await rejection(backdrop.resumeVideoBackgroundRemoval(job.handle).wait());
+    expect(error).toMatchObject({ code: 'aborted', requestId: job.handle.id });
+  });
+
+  it('a wait that times out cancels the provider job', async () => {
+    const adapter = createFakeAdapter({ steps: Array.from({ length: 1000 }, () => ({ state: 'running' as const })) });
+    const job = await createBackdrop({ providers: [adapter], ...fast }).startVideoBackgroundRemoval({ video });
+    const error = await rejection(job.wait({ timeoutMs: 50 }));
+    expect(error).toMatchObject({ code: 'timeout', requestId: job.handle.id });
+    expect(adapter.calls.cancel).toHaveLength(1);
+  });
+
+  it('checks a saved handle before resuming it', () => {
+    const backdrop = createBackdrop({ providers: [createFakeAdapter()] });
+    expect(() => backdrop.resumeVideoBackgroundRemoval({ provider: 'fal', operation: 'removeVideoBackground', model: 'm', id: 'x' })).toThrow(
+      'handle.provider: "fal" is not configured; configured: fake',
+    );
+    expect(() => backdrop.resumeVideoBackgroundRemoval({ provider: 'fake', operation: 'removeVideoBackground', model: 'm' } as JobHandle)).toThrow(
+      'id: must be the job id',
+    );
+  });
+
+  it('says so when the provider cannot cancel', async () => {
+    const adapter = createFakeAdapter({ withoutCancel: true, steps: [{ state: 'running' }] });
+    const job = await createBackdrop({ providers: [adapter], ...fast }).startVideoBackgroundRemoval({ video });
+    expect((await rejection(job.cancel())).message).toBe('fake cannot cancel removeVideoBackground jobs');
+  });
+});
