@@ -10,4 +10,6 @@ export default defineConfig({
   // The main entry must stay browser-safe; node-only code lives behind ./node.
   platform: 'neutral',
   external: [/^node:/],
+  // Keep the node: prefix, so that Node-only imports stay recognisable as such.
+  removeNodeProtocol: false,
 });

@@ -1,3 +1,4 @@
+import { z } from 'zod';
 import type { HostLookup } from './download/safe-download.js';
 import { BackdropError } from './errors/backdrop-error.js';
 import { type LocalFileReader, type PreparedMedia, prepareMedia } from './media/prepare-media.js';
@@ -11,10 +12,8 @@ import { createVideoJob, type VideoJob } from './orchestration/video-job.js';
 import { findPrice } from './pricing/price-table.js';
 import { openRealtimeSession, type RealtimeSession } from './realtime/realtime-session.js';
 import type { ImageResult, VideoResult } from './results/results.js';
-import { routeRequest } from './routing/route-request.js';
 import type { PreparedBackground } from './routing/request-profile.js';
-import { z } from 'zod';
-import { type BackgroundInput, backgroundSchema, type ParsedBackground } from './schemas/video-schemas.js';
+import { routeRequest } from './routing/route-request.js';
 import {
   type RemoveBackgroundRequest,
   type ReplaceBackgroundRequest,
@@ -24,6 +23,9 @@ import {
 import { jobHandleSchema } from './schemas/job-handle-schema.js';
 import { parseRequest } from './schemas/parse-request.js';
 import {
+  type BackgroundInput,
+  backgroundSchema,
+  type ParsedBackground,
   type RealtimeVideoRequest,
   type RemoveVideoBackgroundRequest,
   realtimeVideoSchema,
@@ -87,13 +89,18 @@ function createRuntime(options: BackdropOptions): OperationRuntime {
     throw new BackdropError({
       code: 'invalid_input',
       field: 'providers',
-      message: 'providers: at least one provider adapter is required (createFal, createInferenceSh, createLocal)',
+      message:
+        'providers: at least one provider adapter is required (createFal, createInferenceSh, createLocal)',
     });
   }
   const ids = options.providers.map((adapter) => adapter.provider);
   const duplicate = ids.find((id, index) => ids.indexOf(id) !== index);
   if (duplicate) {
-    throw new BackdropError({ code: 'invalid_input', field: 'providers', message: `providers: ${duplicate} is configured twice` });
+    throw new BackdropError({
+      code: 'invalid_input',
+      field: 'providers',
+      message: `providers: ${duplicate} is configured twice`,
+    });
   }
   const fetchFunction = options.fetch ?? globalThis.fetch;
   return {
@@ -117,7 +124,10 @@ export function createBackdrop(options: BackdropOptions): Backdrop {
   const prepare = (input: MediaInput, field: string, kind: 'image' | 'video') =>
     prepareMedia(input, { field, kind, readLocalFile: runtime.readLocalFile });
 
-  async function prepareBackground(background: ParsedBackground, field = 'background'): Promise<PreparedBackground> {
+  async function prepareBackground(
+    background: ParsedBackground,
+    field = 'background',
+  ): Promise<PreparedBackground> {
     if (background.type !== 'image') return background as PreparedBackground;
     return { type: 'image', image: await prepare(background.image, `${field}.image`, 'image') };
   }
@@ -136,7 +146,13 @@ export function createBackdrop(options: BackdropOptions): Backdrop {
     const background = await prepareBackground(parsed.background);
     return {
       operation: 'removeVideoBackground',
-      profile: { operation: 'removeVideoBackground', video, background, container: parsed.container, keepAudio: parsed.keepAudio },
+      profile: {
+        operation: 'removeVideoBackground',
+        video,
+        background,
+        container: parsed.container,
+        keepAudio: parsed.keepAudio,
+      },
       options: parsed,
       buildCall: async (candidate, handOver) => {
         const variant = candidate.variant as RemoveVideoBackgroundVariant;
@@ -183,7 +199,9 @@ export function createBackdrop(options: BackdropOptions): Backdrop {
       const parsed = parseRequest(replaceBackgroundSchema, request, 'replaceBackground');
       const image = await prepare(parsed.image, 'image', 'image');
       const referenceImage =
-        parsed.referenceImage === undefined ? undefined : await prepare(parsed.referenceImage, 'referenceImage', 'image');
+        parsed.referenceImage === undefined
+          ? undefined
+          : await prepare(parsed.referenceImage, 'referenceImage', 'image');
       const { image: _image, referenceImage: _reference, ...options } = parsed;
       return runOperation(runtime, {
         operation: 'replaceBackground',
@@ -194,7 +212,8 @@ export function createBackdrop(options: BackdropOptions): Backdrop {
           providerOptions: parsed.providerOptions?.[candidate.adapter.provider],
           webhookUrl: parsed.webhookUrl,
           image: await handOver(image, 'image'),
-          referenceImage: referenceImage === undefined ? undefined : await handOver(referenceImage, 'referenceImage'),
+          referenceImage:
+            referenceImage === undefined ? undefined : await handOver(referenceImage, 'referenceImage'),
           prompt: parsed.prompt,
           negativePrompt: parsed.negativePrompt,
           seed: parsed.seed,
@@ -229,7 +248,8 @@ export function createBackdrop(options: BackdropOptions): Backdrop {
         provider: parsed.provider,
         model: parsed.model,
       });
-      if (!candidate) throw new BackdropError({ code: 'unsupported', message: 'no provider can run live video sessions' });
+      if (!candidate)
+        throw new BackdropError({ code: 'unsupported', message: 'no provider can run live video sessions' });
       const { adapter, variant } = candidate;
       // The session outlives connect: its signal is the caller's, never a connect timeout.
       const sessionSignal = createCallSignal({ signal: parsed.signal });
@@ -262,7 +282,11 @@ export function createBackdrop(options: BackdropOptions): Backdrop {
         model: session.model,
         closed: session.closed,
         async setBackground(input) {
-          const { background: parsedBackground } = parseRequest(setBackgroundSchema, { background: input }, 'setBackground');
+          const { background: parsedBackground } = parseRequest(
+            setBackgroundSchema,
+            { background: input },
+            'setBackground',
+          );
           const prepared = await prepareBackground(parsedBackground);
           routeRequest({
             adapters: [adapter],

@@ -1,8 +1,19 @@
 // @backdrop/core: the browser-safe entry. Node-only helpers live in @backdrop/core/node.
 
-export { type Backdrop, type BackdropOptions, type BackdropRealtimeSession, createBackdrop, type ProviderSummary } from './create-backdrop.js';
-export { type DownloadedFile, type DownloadOptions, type HostLookup, safeDownload } from './download/safe-download.js';
+export {
+  type Backdrop,
+  type BackdropOptions,
+  type BackdropRealtimeSession,
+  createBackdrop,
+  type ProviderSummary,
+} from './create-backdrop.js';
 export { isPrivateAddress, isPrivateHostName } from './download/address-policy.js';
+export {
+  type DownloadedFile,
+  type DownloadOptions,
+  type HostLookup,
+  safeDownload,
+} from './download/safe-download.js';
 export {
   BackdropError,
   type BackdropErrorCode,
@@ -24,7 +35,11 @@ export type { RealtimeSession, RealtimeSessionStats } from './realtime/realtime-
 export type { BackdropOutput } from './results/backdrop-output.js';
 export type { BackdropResult, ImageResult, VideoResult } from './results/results.js';
 export type { RemoveBackgroundRequest, ReplaceBackgroundRequest } from './schemas/image-schemas.js';
-export type { BackgroundInput, RealtimeVideoRequest, RemoveVideoBackgroundRequest } from './schemas/video-schemas.js';
+export type {
+  BackgroundInput,
+  RealtimeVideoRequest,
+  RemoveVideoBackgroundRequest,
+} from './schemas/video-schemas.js';
 export type { BackdropAdapter, CallContext, JobOperation, UploadFileRequest } from './spec/adapter.js';
 export type {
   RealtimeVideoCall,
@@ -47,7 +62,14 @@ export type {
   ReplaceBackgroundVariant,
   VideoConstraints,
 } from './spec/capabilities.js';
-export type { AdapterOutput, AdapterOutputFile, JobHandle, JobStart, JobUpdate, JsonValue } from './spec/job.js';
+export type {
+  AdapterOutput,
+  AdapterOutputFile,
+  JobHandle,
+  JobStart,
+  JobUpdate,
+  JsonValue,
+} from './spec/job.js';
 export {
   type AdapterMedia,
   contentTypeOfFormat,

@@ -3,7 +3,11 @@ import { lookup } from 'node:dns/promises';
 import { openAsBlob } from 'node:fs';
 import { stat } from 'node:fs/promises';
 import { basename } from 'node:path';
-import { type Backdrop, type BackdropOptions, createBackdrop as createBrowserSafeBackdrop } from './create-backdrop.js';
+import {
+  type Backdrop,
+  type BackdropOptions,
+  createBackdrop as createBrowserSafeBackdrop,
+} from './create-backdrop.js';
 import type { HostLookup } from './download/safe-download.js';
 import type { LocalFileReader } from './media/prepare-media.js';
 

@@ -1,6 +1,6 @@
 import { existsSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
-import { makeSampleImage, type MediaServer, startMediaServer } from '@backdrop/testkit';
+import { type MediaServer, makeSampleImage, startMediaServer } from '@backdrop/testkit';
 import { build } from 'esbuild';
 import { type Browser, chromium } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -23,7 +23,9 @@ let bundle: string;
 
 beforeAll(async () => {
   if (!existsSync(chromiumPath)) {
-    throw new Error(`Chromium is missing at ${chromiumPath}: the install step installs Debian's chromium (apt-get install chromium)`);
+    throw new Error(
+      `Chromium is missing at ${chromiumPath}: the install step installs Debian's chromium (apt-get install chromium)`,
+    );
   }
   // platform 'browser' makes esbuild fail on any node: import, so this also proves the entry is browser-safe.
   const output = await build({
@@ -79,7 +81,11 @@ describe('core in a real browser', () => {
     await page.goto(`${server.origin}/host.html`);
     const input = Array.from(await makeSampleImage('png', 16, 16));
     const answer = await page.evaluate(
-      ([image, url]) => (window as unknown as { smoke: (i: Uint8Array, u: string) => Promise<unknown> }).smoke(new Uint8Array(image as number[]), url as string),
+      ([image, url]) =>
+        (window as unknown as { smoke: (i: Uint8Array, u: string) => Promise<unknown> }).smoke(
+          new Uint8Array(image as number[]),
+          url as string,
+        ),
       [input, outputUrl] as const,
     );
     expect(answer).toMatchObject({
@@ -90,7 +96,16 @@ describe('core in a real browser', () => {
         outputBytes: output.byteLength,
         outputSignature: [0x89, 0x50, 0x4e, 0x47],
         uploaded: [{ fileName: 'image.png', contentType: 'image/png', size: input.length }],
-        events: ['uploading', 'uploading', 'uploading', 'queued', 'running', 'downloading', 'downloading', 'done'],
+        events: [
+          'uploading',
+          'uploading',
+          'uploading',
+          'queued',
+          'running',
+          'downloading',
+          'downloading',
+          'done',
+        ],
         validation: { code: 'invalid_input', field: 'seed', guard: true, instance: true },
       },
     });

@@ -7,7 +7,9 @@ const frame = (index: number) => new Uint8Array([0xff, 0xd8, index]);
 describe('live video sessions', () => {
   it('sends the newest frame and drops stale ones when the service is slower than the camera', async () => {
     const live = createFakeRealtime();
-    const session = await createBackdrop({ providers: [live.adapter] }).connectRealtimeVideo({ background: 'white' });
+    const session = await createBackdrop({ providers: [live.adapter] }).connectRealtimeVideo({
+      background: 'white',
+    });
     const received: number[] = [];
     session.onFrame((result) => received.push(result.data?.[0] ?? -1));
     for (let index = 0; index < 5; index++) session.send(frame(index));
@@ -27,7 +29,9 @@ describe('live video sessions', () => {
 
   it('keeps several frames in flight when allowed', async () => {
     const live = createFakeRealtime();
-    const session = await createBackdrop({ providers: [live.adapter] }).connectRealtimeVideo({ maxFramesInFlight: 3 });
+    const session = await createBackdrop({ providers: [live.adapter] }).connectRealtimeVideo({
+      maxFramesInFlight: 3,
+    });
     for (let index = 0; index < 4; index++) session.send(frame(index));
     expect(live.connections[0]?.sent).toHaveLength(3);
     await session.close();
@@ -45,7 +49,9 @@ describe('live video sessions', () => {
       { type: 'color', color: 'black' },
       { type: 'blur', strength: 80 },
     ]);
-    await expect(session.setBackground('transparent')).rejects.toThrow('background: transparent; fake live takes color, blur backgrounds');
+    await expect(session.setBackground('transparent')).rejects.toThrow(
+      'background: transparent; fake live takes color, blur backgrounds',
+    );
     await session.close();
   });
 
@@ -69,7 +75,9 @@ describe('live video sessions', () => {
 
   it('gives up after maxReconnects and ends the session', async () => {
     const live = createFakeRealtime();
-    const session = await createBackdrop({ providers: [live.adapter] }).connectRealtimeVideo({ maxReconnects: 0 });
+    const session = await createBackdrop({ providers: [live.adapter] }).connectRealtimeVideo({
+      maxReconnects: 0,
+    });
     live.drop();
     await session.closed;
     expect(() => session.send(frame(0))).toThrow('frame: the session is closed');
@@ -77,7 +85,9 @@ describe('live video sessions', () => {
 
   it('counts an unanswered frame as lost after the frame timeout', async () => {
     const live = createFakeRealtime();
-    const session = await createBackdrop({ providers: [live.adapter] }).connectRealtimeVideo({ frameTimeoutMs: 40 });
+    const session = await createBackdrop({ providers: [live.adapter] }).connectRealtimeVideo({
+      frameTimeoutMs: 40,
+    });
     session.send(frame(0));
     session.send(frame(1));
     await vi.waitFor(() => expect(live.connections[0]?.sent).toHaveLength(2), { timeout: 2000 });

@@ -17,7 +17,12 @@ async function rejection(promise: Promise<unknown>): Promise<BackdropError> {
 }
 
 function providers() {
-  const fal = createFakeAdapter({ provider: 'fal', displayName: 'fal', capabilities: falLikeCapabilities, synchronous: true });
+  const fal = createFakeAdapter({
+    provider: 'fal',
+    displayName: 'fal',
+    capabilities: falLikeCapabilities,
+    synchronous: true,
+  });
   const inference = createFakeAdapter({
     provider: 'inferencesh',
     displayName: 'inference.sh',
@@ -44,9 +49,15 @@ describe('capability-based routing', () => {
   it('picks the variant of a provider that fits: a reference image or several results go to the other endpoint', async () => {
     const { fal } = providers();
     const backdrop = createBackdrop({ providers: [fal] });
-    expect((await backdrop.replaceBackground({ image, referenceImage: image })).model).toBe('fal-ai/bria/background/replace');
-    expect((await backdrop.replaceBackground({ image, prompt: 'studio', count: 3 })).model).toBe('fal-ai/bria/background/replace');
-    expect((await backdrop.replaceBackground({ image, prompt: 'studio' })).model).toBe('bria/replace-background');
+    expect((await backdrop.replaceBackground({ image, referenceImage: image })).model).toBe(
+      'fal-ai/bria/background/replace',
+    );
+    expect((await backdrop.replaceBackground({ image, prompt: 'studio', count: 3 })).model).toBe(
+      'fal-ai/bria/background/replace',
+    );
+    expect((await backdrop.replaceBackground({ image, prompt: 'studio' })).model).toBe(
+      'bria/replace-background',
+    );
     expect(fal.calls.start.map((call) => call.model)).toEqual([
       'fal-ai/bria/background/replace',
       'fal-ai/bria/background/replace',
@@ -57,7 +68,9 @@ describe('capability-based routing', () => {
   it('honours an explicit provider, and reports its value rules as invalid_input', async () => {
     const { fal, inference } = providers();
     const backdrop = createBackdrop({ providers: [fal, inference] });
-    const error = await rejection(backdrop.replaceBackground({ image, prompt: words(23), provider: 'inferencesh' }));
+    const error = await rejection(
+      backdrop.replaceBackground({ image, prompt: words(23), provider: 'inferencesh' }),
+    );
     expect(error).toMatchObject({ code: 'invalid_input', field: 'prompt', provider: 'inferencesh' });
     expect(error.message).toBe('prompt: 23 words; inference.sh needs 50-110');
     expect(fal.calls.start).toHaveLength(0);
@@ -90,7 +103,9 @@ describe('capability-based routing', () => {
     const backdrop = createBackdrop({ providers: [fal, inference] });
     const error = await rejection(backdrop.replaceBackground({ image, prompt: 'beach', count: 6 }));
     expect(error.field).toBeUndefined();
-    expect(error.message).toContain('inference.sh: prompt: 1 word; inference.sh needs 50-110; count: 6; inference.sh needs 1');
+    expect(error.message).toContain(
+      'inference.sh: prompt: 1 word; inference.sh needs 50-110; count: 6; inference.sh needs 1',
+    );
   });
 
   it('says why each provider declined when none can serve', async () => {
@@ -100,13 +115,19 @@ describe('capability-based routing', () => {
     expect(error.code).toBe('unsupported');
     expect(error.field).toBe('count');
     expect(error.message).toContain('No configured provider can serve this replaceBackground request.');
-    expect(error.message).toContain('fal: count: 6; fal bria/replace-background needs 1; count: 6; fal fal-ai/bria/background/replace needs 1-4');
+    expect(error.message).toContain(
+      'fal: count: 6; fal bria/replace-background needs 1; count: 6; fal fal-ai/bria/background/replace needs 1-4',
+    );
     expect(error.message).toContain('inference.sh: count: 6; inference.sh needs 1');
     expect(error.declinedBy?.map((declination) => declination.provider)).toEqual(['fal', 'inferencesh']);
   });
 
   it('declines operations a provider does not implement', async () => {
-    const local = createFakeAdapter({ provider: 'local', displayName: 'local engine', capabilities: { removeBackground: falLikeCapabilities.removeBackground } });
+    const local = createFakeAdapter({
+      provider: 'local',
+      displayName: 'local engine',
+      capabilities: { removeBackground: falLikeCapabilities.removeBackground },
+    });
     const backdrop = createBackdrop({ providers: [local] });
     const error = await rejection(backdrop.replaceBackground({ image, prompt: 'x' }));
     expect(error.code).toBe('unsupported');
@@ -115,7 +136,9 @@ describe('capability-based routing', () => {
 
   it('names unconfigured providers and lists the configured ones', async () => {
     const { fal } = providers();
-    const error = await rejection(createBackdrop({ providers: [fal] }).removeBackground({ image, provider: 'replicate' }));
+    const error = await rejection(
+      createBackdrop({ providers: [fal] }).removeBackground({ image, provider: 'replicate' }),
+    );
     expect(error).toMatchObject({ code: 'invalid_input', field: 'provider' });
     expect(error.message).toBe('provider: "replicate" is not configured; configured: fal');
   });
@@ -128,7 +151,9 @@ describe('capability-based routing', () => {
     );
     expect(error.code).toBe('invalid_input');
     expect(error.field).toBe('referenceImage');
-    expect(error.message).toContain('referenceImage: fal bria/replace-background cannot replace a background from a reference image');
+    expect(error.message).toContain(
+      'referenceImage: fal bria/replace-background cannot replace a background from a reference image',
+    );
     expect(error.message).toContain('fal-ai/bria/background/replace can serve this request');
     expect(fal.calls.start).toHaveLength(0);
   });
@@ -138,27 +163,48 @@ describe('capability-based routing', () => {
     const onlyInference = createBackdrop({ providers: [inference] });
     const onlyFal = createBackdrop({ providers: [fal] });
     const long = words(60);
-    expect((await rejection(onlyInference.replaceBackground({ image, prompt: long, negativePrompt: 'blur' }))).message).toBe(
+    expect(
+      (await rejection(onlyInference.replaceBackground({ image, prompt: long, negativePrompt: 'blur' })))
+        .message,
+    ).toBe(
       'No configured provider can serve this replaceBackground request. inference.sh: negativePrompt: inference.sh does not take a negative prompt',
     );
-    expect((await rejection(onlyFal.replaceBackground({ image, prompt: 'x', qualityMode: 'high_control' }))).message).toContain(
-      'qualityMode: high_control; fal fal-ai/bria/background/replace takes fast, base',
-    );
-    expect((await rejection(onlyFal.replaceBackground({ image, prompt: 'x', moderation: false }))).message).toContain(
-      'moderation: fal fal-ai/bria/background/replace does not offer switching prompt moderation',
-    );
-    expect((await rejection(onlyFal.replaceBackground({ image, prompt: 'x', referenceImage: image }))).message).toContain(
+    expect(
+      (await rejection(onlyFal.replaceBackground({ image, prompt: 'x', qualityMode: 'high_control' })))
+        .message,
+    ).toContain('qualityMode: high_control; fal fal-ai/bria/background/replace takes fast, base');
+    expect(
+      (await rejection(onlyFal.replaceBackground({ image, prompt: 'x', moderation: false }))).message,
+    ).toContain('moderation: fal fal-ai/bria/background/replace does not offer switching prompt moderation');
+    expect(
+      (await rejection(onlyFal.replaceBackground({ image, prompt: 'x', referenceImage: image }))).message,
+    ).toContain(
       'referenceImage: fal fal-ai/bria/background/replace takes a prompt or a reference image, not both',
     );
-    await expect(onlyInference.replaceBackground({ image, prompt: long, referenceImage: image, preserveOriginalSize: true })).resolves.toBeTruthy();
+    await expect(
+      onlyInference.replaceBackground({
+        image,
+        prompt: long,
+        referenceImage: image,
+        preserveOriginalSize: true,
+      }),
+    ).resolves.toBeTruthy();
   });
 
   it('checks local files against format, size and pixel limits before any upload', async () => {
     const { inference } = providers();
-    const uploader = createFakeAdapter({ provider: 'inferencesh', displayName: 'inference.sh', capabilities: inferenceLikeCapabilities, uploads: true, synchronous: true });
+    const uploader = createFakeAdapter({
+      provider: 'inferencesh',
+      displayName: 'inference.sh',
+      capabilities: inferenceLikeCapabilities,
+      uploads: true,
+      synchronous: true,
+    });
     const backdrop = createBackdrop({ providers: [uploader] });
     const gif = await makeSampleImage('gif', 16, 16);
-    expect((await rejection(backdrop.removeBackground({ image: gif }))).message).toBe('image: GIF; inference.sh accepts PNG, JPEG, WebP');
+    expect((await rejection(backdrop.removeBackground({ image: gif }))).message).toBe(
+      'image: GIF; inference.sh accepts PNG, JPEG, WebP',
+    );
     const large = await makeSampleImage('png', 2100, 2000);
     expect((await rejection(backdrop.removeBackground({ image: large }))).message).toBe(
       'image: 2100x2000 (4.2 MP); inference.sh accepts up to 4 MP',
@@ -171,7 +217,9 @@ describe('capability-based routing', () => {
     const fake = createFakeAdapter({ provider: 'fal', displayName: 'fal', synchronous: true });
     const backdrop = createBackdrop({ providers: [fake] });
     const video = 'https://cdn.example.com/clip.mp4';
-    const alpha = await rejection(backdrop.removeVideoBackground({ video, background: 'transparent', container: 'mp4_h264' }));
+    const alpha = await rejection(
+      backdrop.removeVideoBackground({ video, background: 'transparent', container: 'mp4_h264' }),
+    );
     expect(alpha).toMatchObject({ code: 'invalid_input', field: 'container' });
     expect(alpha.message).toBe(
       'container: mp4_h264 cannot carry transparency; for a transparent background fal offers webm_vp9, mov_proresks',
@@ -188,7 +236,9 @@ describe('capability-based routing', () => {
   });
 
   it('refuses a Backdrop with no providers or a provider twice', () => {
-    expect(() => createBackdrop({ providers: [] })).toThrow('providers: at least one provider adapter is required');
+    expect(() => createBackdrop({ providers: [] })).toThrow(
+      'providers: at least one provider adapter is required',
+    );
     const { fal } = providers();
     expect(() => createBackdrop({ providers: [fal, fal] })).toThrow('providers: fal is configured twice');
   });

@@ -20,14 +20,34 @@ describe('video background removal jobs', () => {
   it('starts a job, saves its handle as JSON, and resumes it in another Backdrop', async () => {
     const adapter = createFakeAdapter({ uploads: true, steps: [{ state: 'running', percent: 40 }] });
     const first = createBackdrop({ providers: [adapter], ...fast });
-    const job = await first.startVideoBackgroundRemoval({ video: makeVideoHeader('webm'), background: 'green', container: 'mp4_h264' });
+    const job = await first.startVideoBackgroundRemoval({
+      video: makeVideoHeader('webm'),
+      background: 'green',
+      container: 'mp4_h264',
+    });
     const saved = JSON.stringify(job.handle);
-    expect(JSON.parse(saved)).toEqual({ provider: 'fake', operation: 'removeVideoBackground', model: 'fake-video', id: 'fake-job-1', data: { cursor: 0 } });
-    expect(adapter.calls.start[0]).toMatchObject({ background: { type: 'color', color: 'green' }, container: 'mp4_h264', video: { kind: 'url' } });
+    expect(JSON.parse(saved)).toEqual({
+      provider: 'fake',
+      operation: 'removeVideoBackground',
+      model: 'fake-video',
+      id: 'fake-job-1',
+      data: { cursor: 0 },
+    });
+    expect(adapter.calls.start[0]).toMatchObject({
+      background: { type: 'color', color: 'green' },
+      container: 'mp4_h264',
+      video: { kind: 'url' },
+    });
 
     const second = createBackdrop({ providers: [adapter], ...fast });
     const resumed = second.resumeVideoBackgroundRemoval(JSON.parse(saved) as JobHandle);
-    expect(await resumed.status()).toEqual({ state: 'running', percent: 40, position: undefined, logs: [], error: undefined });
+    expect(await resumed.status()).toEqual({
+      state: 'running',
+      percent: 40,
+      position: undefined,
+      logs: [],
+      error: undefined,
+    });
     const events: ProgressEvent[] = [];
     const result = await resumed.wait({ onProgress: (event) => events.push(event) });
     expect(result).toMatchObject({ provider: 'fake', model: 'fake-video', requestId: 'fake-job-1' });
@@ -36,9 +56,16 @@ describe('video background removal jobs', () => {
 
   it('removeVideoBackground starts and waits in one call', async () => {
     const adapter = createFakeAdapter({ steps: [{ state: 'queued', position: 2 }, { state: 'running' }] });
-    const result = await createBackdrop({ providers: [adapter], ...fast }).removeVideoBackground({ video, keepAudio: false });
+    const result = await createBackdrop({ providers: [adapter], ...fast }).removeVideoBackground({
+      video,
+      keepAudio: false,
+    });
     expect(result.outputs).toHaveLength(1);
-    expect(adapter.calls.start[0]).toMatchObject({ keepAudio: false, background: { type: 'transparent' }, container: 'webm_vp9' });
+    expect(adapter.calls.start[0]).toMatchObject({
+      keepAudio: false,
+      background: { type: 'transparent' },
+      container: 'webm_vp9',
+    });
   });
 
   it('cancels a job on request', async () => {
@@ -53,8 +80,12 @@ describe('video background removal jobs', () => {
   });
 
   it('a wait that times out cancels the provider job', async () => {
-    const adapter = createFakeAdapter({ steps: Array.from({ length: 1000 }, () => ({ state: 'running' as const })) });
-    const job = await createBackdrop({ providers: [adapter], ...fast }).startVideoBackgroundRemoval({ video });
+    const adapter = createFakeAdapter({
+      steps: Array.from({ length: 1000 }, () => ({ state: 'running' as const })),
+    });
+    const job = await createBackdrop({ providers: [adapter], ...fast }).startVideoBackgroundRemoval({
+      video,
+    });
     const error = await rejection(job.wait({ timeoutMs: 50 }));
     expect(error).toMatchObject({ code: 'timeout', requestId: job.handle.id });
     expect(adapter.calls.cancel).toHaveLength(1);
@@ -62,17 +93,28 @@ describe('video background removal jobs', () => {
 
   it('checks a saved handle before resuming it', () => {
     const backdrop = createBackdrop({ providers: [createFakeAdapter()] });
-    expect(() => backdrop.resumeVideoBackgroundRemoval({ provider: 'fal', operation: 'removeVideoBackground', model: 'm', id: 'x' })).toThrow(
-      'handle.provider: "fal" is not configured; configured: fake',
-    );
-    expect(() => backdrop.resumeVideoBackgroundRemoval({ provider: 'fake', operation: 'removeVideoBackground', model: 'm' } as JobHandle)).toThrow(
-      'id: must be the job id',
-    );
+    expect(() =>
+      backdrop.resumeVideoBackgroundRemoval({
+        provider: 'fal',
+        operation: 'removeVideoBackground',
+        model: 'm',
+        id: 'x',
+      }),
+    ).toThrow('handle.provider: "fal" is not configured; configured: fake');
+    expect(() =>
+      backdrop.resumeVideoBackgroundRemoval({
+        provider: 'fake',
+        operation: 'removeVideoBackground',
+        model: 'm',
+      } as JobHandle),
+    ).toThrow('id: must be the job id');
   });
 
   it('says so when the provider cannot cancel', async () => {
     const adapter = createFakeAdapter({ withoutCancel: true, steps: [{ state: 'running' }] });
-    const job = await createBackdrop({ providers: [adapter], ...fast }).startVideoBackgroundRemoval({ video });
+    const job = await createBackdrop({ providers: [adapter], ...fast }).startVideoBackgroundRemoval({
+      video,
+    });
     expect((await rejection(job.cancel())).message).toBe('fake cannot cancel removeVideoBackground jobs');
   });
 });

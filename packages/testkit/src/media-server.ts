@@ -14,7 +14,11 @@ export interface MediaServer {
   /** Serves bytes at a path; `chunked` omits Content-Length. */
   addFile(path: string, bytes: Uint8Array, contentType: string, options?: { chunked?: boolean }): string;
   addRedirect(path: string, location: string, status?: number): string;
-  addStatus(path: string, status: number, options?: { body?: string; headers?: Record<string, string> }): string;
+  addStatus(
+    path: string,
+    status: number,
+    options?: { body?: string; headers?: Record<string, string> },
+  ): string;
   /** Serves a page (CORS-open, for browser tests). */
   addPage(path: string, html: string): string;
   close(): Promise<void>;
@@ -73,7 +77,12 @@ export async function startMediaServer(): Promise<MediaServer> {
       return `${origin}${path}`;
     },
     addPage(path, html) {
-      routes.set(path, { kind: 'file', bytes: new TextEncoder().encode(html), contentType: 'text/html; charset=utf-8', chunked: false });
+      routes.set(path, {
+        kind: 'file',
+        bytes: new TextEncoder().encode(html),
+        contentType: 'text/html; charset=utf-8',
+        chunked: false,
+      });
       return `${origin}${path}`;
     },
     close: () =>

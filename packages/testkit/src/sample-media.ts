@@ -3,7 +3,11 @@ import sharp from 'sharp';
 export type SampleImageFormat = 'png' | 'jpeg' | 'webp' | 'gif' | 'avif';
 
 /** A real encoded image of the given size: a gradient with a disc, so it is not blank. */
-export async function makeSampleImage(format: SampleImageFormat, width: number, height: number): Promise<Uint8Array> {
+export async function makeSampleImage(
+  format: SampleImageFormat,
+  width: number,
+  height: number,
+): Promise<Uint8Array> {
   const disc = Buffer.from(
     `<svg xmlns="http://www.w3.org/2000/svg" width="${width}" height="${height}">
       <defs><linearGradient id="g"><stop offset="0" stop-color="#2a6"/><stop offset="1" stop-color="#26a"/></linearGradient></defs>
@@ -12,7 +16,10 @@ export async function makeSampleImage(format: SampleImageFormat, width: number, 
     </svg>`,
   );
   const image = sharp(disc);
-  const encoded = await (format === 'avif' ? image.avif({ quality: 40, effort: 0 }) : image.toFormat(format)).toBuffer();
+  const encoded = await (format === 'avif'
+    ? image.avif({ quality: 40, effort: 0 })
+    : image.toFormat(format)
+  ).toBuffer();
   return new Uint8Array(encoded);
 }
 

@@ -36,12 +36,22 @@ function publicHostFetch(publicHost: string): typeof fetch {
 }
 
 describe('address policy', () => {
-  it.each(['127.0.0.1', '10.1.2.3', '172.16.0.9', '192.168.1.1', '169.254.169.254', '100.64.0.1', '0.0.0.0', '::1', 'fe80::1', 'fd00::5', '::ffff:127.0.0.1', '[::1]'])(
-    'treats %s as private',
-    (address) => {
-      expect(isPrivateAddress(address)).toBe(true);
-    },
-  );
+  it.each([
+    '127.0.0.1',
+    '10.1.2.3',
+    '172.16.0.9',
+    '192.168.1.1',
+    '169.254.169.254',
+    '100.64.0.1',
+    '0.0.0.0',
+    '::1',
+    'fe80::1',
+    'fd00::5',
+    '::ffff:127.0.0.1',
+    '[::1]',
+  ])('treats %s as private', (address) => {
+    expect(isPrivateAddress(address)).toBe(true);
+  });
   it.each(['93.184.216.34', '8.8.8.8', '2606:4700::1111'])('treats %s as public', (address) => {
     expect(isPrivateAddress(address)).toBe(false);
   });
@@ -74,9 +84,13 @@ describe('safeDownload', () => {
 
   it('refuses a body over the size cap, declared or streamed', async () => {
     const declared = server.addFile('/big.png', png, 'image/png');
-    expect((await rejection(safeDownload(declared, { maxBytes: 100 }))).message).toContain('larger than the 100-byte download limit');
+    expect((await rejection(safeDownload(declared, { maxBytes: 100 }))).message).toContain(
+      'larger than the 100-byte download limit',
+    );
     const streamed = server.addFile('/big-chunked.png', png, 'image/png', { chunked: true });
-    expect((await rejection(safeDownload(streamed, { maxBytes: 100 }))).message).toContain('larger than the 100-byte download limit');
+    expect((await rejection(safeDownload(streamed, { maxBytes: 100 }))).message).toContain(
+      'larger than the 100-byte download limit',
+    );
     expect((await safeDownload(streamed)).bytes).toEqual(png);
   });
 
@@ -90,7 +104,9 @@ describe('safeDownload', () => {
   ])('never follows a redirect into a %s address', async (_label, target) => {
     const url = server.addRedirect(`/to-${encodeURIComponent(target)}`, target);
     const before = server.requests.length;
-    const error = await rejection(safeDownload(url.replace('127.0.0.1', 'cdn.test'), { fetch: publicHostFetch('cdn.test') }));
+    const error = await rejection(
+      safeDownload(url.replace('127.0.0.1', 'cdn.test'), { fetch: publicHostFetch('cdn.test') }),
+    );
     expect(error.code).toBe('provider_error');
     expect(error.message).toMatch(/refused to follow a redirect to .*(loopback, private or link-local)/);
     expect(server.requests.length).toBe(before + 1);
@@ -104,7 +120,9 @@ describe('safeDownload', () => {
         lookupHost: async (host) => (host === 'intranet.corp.test' ? ['10.20.30.40'] : ['93.184.216.34']),
       }),
     );
-    expect(error.message).toBe('refused to follow a redirect to intranet.corp.test, which resolves to the private address 10.20.30.40');
+    expect(error.message).toBe(
+      'refused to follow a redirect to intranet.corp.test, which resolves to the private address 10.20.30.40',
+    );
   });
 
   it('follows redirects between public hosts, and refuses non-http targets', async () => {
@@ -113,28 +131,43 @@ describe('safeDownload', () => {
     const file = await safeDownload(url.replace('127.0.0.1', 'cdn.test'), {
       fetch: (input, init) => {
         const target = new URL(String(input));
-        if (target.hostname === 'cdn.test' || target.hostname === 'files.test') target.host = new URL(server.origin).host;
+        if (target.hostname === 'cdn.test' || target.hostname === 'files.test')
+          target.host = new URL(server.origin).host;
         return fetch(target, init);
       },
       lookupHost: async () => ['93.184.216.34'],
     });
     expect(file.bytes).toEqual(png);
     const toFile = server.addRedirect('/to-file', 'file:///etc/passwd');
-    expect((await rejection(safeDownload(toFile))).message).toContain('refused to follow a redirect to a file: URL');
+    expect((await rejection(safeDownload(toFile))).message).toContain(
+      'refused to follow a redirect to a file: URL',
+    );
   });
 
   it('stops after too many redirects', async () => {
     server.addRedirect('/loop', '/loop');
     const error = await rejection(
-      safeDownload('http://cdn.test/loop', { maxRedirects: 3, fetch: publicHostFetch('cdn.test'), lookupHost: async () => ['93.184.216.34'] }),
+      safeDownload('http://cdn.test/loop', {
+        maxRedirects: 3,
+        fetch: publicHostFetch('cdn.test'),
+        lookupHost: async () => ['93.184.216.34'],
+      }),
     );
     expect(error.message).toBe('the output URL redirected more than 3 times');
   });
 
   it('maps HTTP failures: 404 is final, 503 is retryable, 429 is rate limited', async () => {
-    expect(await rejection(safeDownload(`${server.origin}/missing`))).toMatchObject({ code: 'provider_error', retryable: false, status: 404 });
+    expect(await rejection(safeDownload(`${server.origin}/missing`))).toMatchObject({
+      code: 'provider_error',
+      retryable: false,
+      status: 404,
+    });
     const unavailable = server.addStatus('/busy', 503);
-    expect(await rejection(safeDownload(unavailable))).toMatchObject({ code: 'provider_error', retryable: true, status: 503 });
+    expect(await rejection(safeDownload(unavailable))).toMatchObject({
+      code: 'provider_error',
+      retryable: true,
+      status: 503,
+    });
     const limited = server.addStatus('/limited', 429);
     expect(await rejection(safeDownload(limited))).toMatchObject({ code: 'rate_limited', status: 429 });
   });

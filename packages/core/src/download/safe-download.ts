@@ -31,24 +31,45 @@ function refuse(message: string, provider: string | undefined): BackdropError {
 
 async function assertRedirectTarget(target: URL, options: DownloadOptions): Promise<void> {
   if (target.protocol !== 'http:' && target.protocol !== 'https:') {
-    throw refuse(`refused to follow a redirect to a ${target.protocol} URL; outputs are fetched over http(s) only`, options.provider);
+    throw refuse(
+      `refused to follow a redirect to a ${target.protocol} URL; outputs are fetched over http(s) only`,
+      options.provider,
+    );
   }
   if (isPrivateHostName(target.hostname)) {
-    throw refuse(`refused to follow a redirect to ${target.hostname}, a loopback, private or link-local address`, options.provider);
+    throw refuse(
+      `refused to follow a redirect to ${target.hostname}, a loopback, private or link-local address`,
+      options.provider,
+    );
   }
   if (options.lookupHost) {
     const addresses = await options.lookupHost(target.hostname.replace(/^\[|\]$/g, ''));
     const blocked = addresses.find((address) => isPrivateAddress(address));
     if (blocked) {
-      throw refuse(`refused to follow a redirect to ${target.hostname}, which resolves to the private address ${blocked}`, options.provider);
+      throw refuse(
+        `refused to follow a redirect to ${target.hostname}, which resolves to the private address ${blocked}`,
+        options.provider,
+      );
     }
   }
 }
 
 function statusError(status: number, url: URL, provider: string | undefined): BackdropError {
   const where = `${url.host}${url.pathname}`;
-  if (status === 429) return new BackdropError({ code: 'rate_limited', provider, status, message: `downloading ${where} was rate limited (HTTP 429)` });
-  if (status >= 500) return new BackdropError({ code: 'provider_error', provider, status, message: `downloading ${where} failed with HTTP ${status}` });
+  if (status === 429)
+    return new BackdropError({
+      code: 'rate_limited',
+      provider,
+      status,
+      message: `downloading ${where} was rate limited (HTTP 429)`,
+    });
+  if (status >= 500)
+    return new BackdropError({
+      code: 'provider_error',
+      provider,
+      status,
+      message: `downloading ${where} failed with HTTP ${status}`,
+    });
   return new BackdropError({
     code: 'provider_error',
     retryable: false,
@@ -58,10 +79,18 @@ function statusError(status: number, url: URL, provider: string | undefined): Ba
   });
 }
 
-async function readCapped(response: Response, maxBytes: number, options: DownloadOptions): Promise<Uint8Array> {
+async function readCapped(
+  response: Response,
+  maxBytes: number,
+  options: DownloadOptions,
+): Promise<Uint8Array> {
   const declared = Number(response.headers.get('content-length') ?? Number.NaN);
   const total = Number.isFinite(declared) ? declared : undefined;
-  const tooLarge = () => refuse(`the output is larger than the ${maxBytes}-byte download limit (maxDownloadBytes)`, options.provider);
+  const tooLarge = () =>
+    refuse(
+      `the output is larger than the ${maxBytes}-byte download limit (maxDownloadBytes)`,
+      options.provider,
+    );
   if (total !== undefined && total > maxBytes) {
     await response.body?.cancel();
     throw tooLarge();
@@ -101,13 +130,20 @@ export async function safeDownload(url: string, options: DownloadOptions = {}): 
   if (url.startsWith('data:')) {
     const decoded = decodeDataUri(url);
     if (!decoded) throw refuse('the output is a malformed data URI', options.provider);
-    if (decoded.bytes.byteLength > maxBytes) throw refuse(`the output is larger than the ${maxBytes}-byte download limit (maxDownloadBytes)`, options.provider);
+    if (decoded.bytes.byteLength > maxBytes)
+      throw refuse(
+        `the output is larger than the ${maxBytes}-byte download limit (maxDownloadBytes)`,
+        options.provider,
+      );
     options.onProgress?.(decoded.bytes.byteLength, decoded.bytes.byteLength);
     return { bytes: decoded.bytes, contentType: decoded.contentType };
   }
   let current = new URL(url);
   if (current.protocol !== 'http:' && current.protocol !== 'https:') {
-    throw refuse(`the output URL uses ${current.protocol}; outputs are fetched over http(s) only`, options.provider);
+    throw refuse(
+      `the output URL uses ${current.protocol}; outputs are fetched over http(s) only`,
+      options.provider,
+    );
   }
   const fetchFunction = options.fetch ?? globalThis.fetch;
   const maxRedirects = options.maxRedirects ?? 5;
@@ -120,11 +156,15 @@ export async function safeDownload(url: string, options: DownloadOptions = {}): 
         const finalUrl = new URL(followed.url || current.href);
         if (finalUrl.href !== current.href) await assertRedirectTarget(finalUrl, options);
         if (!followed.ok) throw statusError(followed.status, finalUrl, options.provider);
-        return { bytes: await readCapped(followed, maxBytes, options), contentType: followed.headers.get('content-type') ?? undefined };
+        return {
+          bytes: await readCapped(followed, maxBytes, options),
+          contentType: followed.headers.get('content-type') ?? undefined,
+        };
       }
       if (response.status >= 300 && response.status < 400 && response.headers.has('location')) {
         await response.body?.cancel();
-        if (redirects >= maxRedirects) throw refuse(`the output URL redirected more than ${maxRedirects} times`, options.provider);
+        if (redirects >= maxRedirects)
+          throw refuse(`the output URL redirected more than ${maxRedirects} times`, options.provider);
         const next = new URL(response.headers.get('location') ?? '', current);
         await assertRedirectTarget(next, options);
         current = next;
@@ -134,7 +174,10 @@ export async function safeDownload(url: string, options: DownloadOptions = {}): 
         await response.body?.cancel();
         throw statusError(response.status, current, options.provider);
       }
-      return { bytes: await readCapped(response, maxBytes, options), contentType: response.headers.get('content-type') ?? undefined };
+      return {
+        bytes: await readCapped(response, maxBytes, options),
+        contentType: response.headers.get('content-type') ?? undefined,
+      };
     }
   } catch (error) {
     throw toBackdropError(error, options.provider);

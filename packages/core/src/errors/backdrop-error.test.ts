@@ -22,13 +22,17 @@ describe('BackdropError', () => {
   });
 
   it('is retryable only for rate_limited, provider_error, timeout and network', () => {
-    const retryable = backdropErrorCodes.filter((code) => new BackdropError({ code, message: 'x' }).retryable);
+    const retryable = backdropErrorCodes.filter(
+      (code) => new BackdropError({ code, message: 'x' }).retryable,
+    );
     expect(retryable.sort()).toEqual(['network', 'provider_error', 'rate_limited', 'timeout']);
     expect(backdropErrorCodes.filter(isRetryableCode).sort()).toEqual(retryable.sort());
   });
 
   it('lets one occurrence of a retryable code opt out, but never makes other codes retryable', () => {
-    expect(new BackdropError({ code: 'provider_error', message: 'x', retryable: false }).retryable).toBe(false);
+    expect(new BackdropError({ code: 'provider_error', message: 'x', retryable: false }).retryable).toBe(
+      false,
+    );
     expect(new BackdropError({ code: 'moderation', message: 'x', retryable: true }).retryable).toBe(false);
     expect(new BackdropError({ code: 'invalid_input', message: 'x', retryable: true }).retryable).toBe(false);
   });
@@ -45,14 +49,23 @@ describe('BackdropError', () => {
       retryAfterMs: 2000,
       cause,
     });
-    expect(error).toMatchObject({ code: 'rate_limited', provider: 'fal', field: 'prompt', status: 429, requestId: 'req-1', retryAfterMs: 2000 });
+    expect(error).toMatchObject({
+      code: 'rate_limited',
+      provider: 'fal',
+      field: 'prompt',
+      status: 429,
+      requestId: 'req-1',
+      retryAfterMs: 2000,
+    });
     expect(error.cause).toBe(cause);
     expect(error.name).toBe('BackdropError');
   });
 
   it('is recognised across duplicated copies of the package, where instanceof fails', async () => {
     vi.resetModules();
-    const copy = await import('./backdrop-error.js?duplicate-copy');
+    // A query string makes the module loader evaluate a second, separate copy of the module.
+    const specifier = './backdrop-error.js?duplicate-copy';
+    const copy = (await import(/* @vite-ignore */ specifier)) as typeof import('./backdrop-error.js');
     const foreign = new copy.BackdropError({ code: 'auth', message: 'bad key' });
     expect(foreign instanceof BackdropError).toBe(false);
     expect(isBackdropError(foreign)).toBe(true);
@@ -63,7 +76,11 @@ describe('BackdropError', () => {
   });
 
   it('serialises without its cause chain, which may hold provider bodies', () => {
-    const error = new BackdropError({ code: 'auth', message: 'the key was refused', cause: { body: 'Key secret-123' } });
+    const error = new BackdropError({
+      code: 'auth',
+      message: 'the key was refused',
+      cause: { body: 'Key secret-123' },
+    });
     const json = JSON.stringify(error);
     expect(json).toContain('the key was refused');
     expect(json).not.toContain('secret-123');
@@ -74,7 +91,9 @@ describe('toBackdropError', () => {
   it('maps transport failures to retryable network errors', () => {
     const error = toBackdropError(new TypeError('fetch failed', { cause: { code: 'ECONNRESET' } }), 'fal');
     expect(error).toMatchObject({ code: 'network', provider: 'fal', retryable: true });
-    expect(toBackdropError(Object.assign(new Error('socket'), { code: 'UND_ERR_SOCKET' })).code).toBe('network');
+    expect(toBackdropError(Object.assign(new Error('socket'), { code: 'UND_ERR_SOCKET' })).code).toBe(
+      'network',
+    );
   });
 
   it('maps aborts and timeouts', () => {
@@ -90,13 +109,18 @@ describe('toBackdropError', () => {
 
   it('keeps a BackdropError and fills in a missing provider', () => {
     const original = new BackdropError({ code: 'moderation', message: 'refused' });
-    expect(toBackdropError(original, 'inferencesh')).toMatchObject({ code: 'moderation', provider: 'inferencesh' });
+    expect(toBackdropError(original, 'inferencesh')).toMatchObject({
+      code: 'moderation',
+      provider: 'inferencesh',
+    });
   });
 });
 
 describe('redactSecrets', () => {
   it('removes every occurrence of each secret', () => {
-    expect(redactSecrets('Key abcd-1234 then abcd-1234', ['abcd-1234'])).toBe('Key [redacted] then [redacted]');
+    expect(redactSecrets('Key abcd-1234 then abcd-1234', ['abcd-1234'])).toBe(
+      'Key [redacted] then [redacted]',
+    );
     expect(redactSecrets('nothing here', [undefined, ''])).toBe('nothing here');
   });
 });

@@ -14,7 +14,12 @@ export const backdropErrorCodes = [
 
 export type BackdropErrorCode = (typeof backdropErrorCodes)[number];
 
-const retryableCodes: ReadonlySet<BackdropErrorCode> = new Set(['rate_limited', 'provider_error', 'timeout', 'network']);
+const retryableCodes: ReadonlySet<BackdropErrorCode> = new Set([
+  'rate_limited',
+  'provider_error',
+  'timeout',
+  'network',
+]);
 
 /** Whether a code may ever be retried; an error of such a code can still opt out (`retryable: false`). */
 export function isRetryableCode(code: BackdropErrorCode): boolean {
@@ -85,7 +90,11 @@ export class BackdropError extends Error {
 
   /** True for a BackdropError from any copy of this package. */
   static isInstance(value: unknown): value is BackdropError {
-    return typeof value === 'object' && value !== null && (value as Record<symbol, unknown>)[backdropErrorMarker] === true;
+    return (
+      typeof value === 'object' &&
+      value !== null &&
+      (value as Record<symbol, unknown>)[backdropErrorMarker] === true
+    );
   }
 
   /** A copy with some fields set (a provider, a request id) that keeps the original as its cause. */

@@ -15,7 +15,8 @@ function findTransportCode(error: unknown): string | undefined {
   let current: unknown = error;
   for (let depth = 0; depth < 5 && typeof current === 'object' && current !== null; depth++) {
     const code = (current as { code?: unknown }).code;
-    if (typeof code === 'string' && (transportErrorCodes.has(code) || code.startsWith('UND_ERR_'))) return code;
+    if (typeof code === 'string' && (transportErrorCodes.has(code) || code.startsWith('UND_ERR_')))
+      return code;
     current = (current as { cause?: unknown }).cause;
   }
   return undefined;
@@ -38,7 +39,10 @@ export function toBackdropError(error: unknown, provider?: string): BackdropErro
     return new BackdropError({ code: 'aborted', provider, message: 'the call was aborted', cause: error });
   }
   const transportCode = findTransportCode(error);
-  if (transportCode || (error instanceof TypeError && /fetch failed|network|failed to fetch|load failed/i.test(error.message))) {
+  if (
+    transportCode ||
+    (error instanceof TypeError && /fetch failed|network|failed to fetch|load failed/i.test(error.message))
+  ) {
     return new BackdropError({
       code: 'network',
       provider,

@@ -33,7 +33,13 @@ describe('prepareMedia', () => {
     const prepared = await prepareMedia(bytes, asImage);
     expect(prepared.kind).toBe('bytes');
     if (prepared.kind !== 'bytes') return;
-    expect(prepared.facts).toEqual({ format, contentType, sizeBytes: bytes.byteLength, width: 64, height: 48 });
+    expect(prepared.facts).toEqual({
+      format,
+      contentType,
+      sizeBytes: bytes.byteLength,
+      width: 64,
+      height: 48,
+    });
   });
 
   it.each([
@@ -55,7 +61,12 @@ describe('prepareMedia', () => {
   it('reads real photos: JPEG and PNG with their true sizes', async () => {
     const mug = await prepareMedia(await readFixture('ruby_mug.jpg'), asImage);
     expect(mug.kind === 'bytes' && [mug.facts.width, mug.facts.height]).toEqual([1200, 1200]);
-    const notebook = await prepareMedia(new Blob([await readFixture('solidus_notebook.png')], { type: 'image/png' }), asImage);
+    const notebook = await prepareMedia(
+      new Blob([(await readFixture('solidus_notebook.png')) as Uint8Array<ArrayBuffer>], {
+        type: 'image/png',
+      }),
+      asImage,
+    );
     expect(notebook.kind === 'bytes' && [notebook.facts.width, notebook.facts.height]).toEqual([1360, 1190]);
   });
 
@@ -75,20 +86,30 @@ describe('prepareMedia', () => {
   });
 
   it('passes http(s) URLs through unread', async () => {
-    expect(await prepareMedia('https://cdn.example.com/a.png', asImage)).toEqual({ kind: 'url', url: 'https://cdn.example.com/a.png' });
-    expect(await prepareMedia(new URL('http://cdn.example.com/b.jpg'), asImage)).toEqual({ kind: 'url', url: 'http://cdn.example.com/b.jpg' });
+    expect(await prepareMedia('https://cdn.example.com/a.png', asImage)).toEqual({
+      kind: 'url',
+      url: 'https://cdn.example.com/a.png',
+    });
+    expect(await prepareMedia(new URL('http://cdn.example.com/b.jpg'), asImage)).toEqual({
+      kind: 'url',
+      url: 'http://cdn.example.com/b.jpg',
+    });
   });
 
   it('rejects a Blob that claims one type and holds another', async () => {
     const jpeg = await makeSampleImage('jpeg', 8, 8);
-    const error = await rejection(prepareMedia(new Blob([jpeg as Uint8Array<ArrayBuffer>], { type: 'image/png' }), asImage));
+    const error = await rejection(
+      prepareMedia(new Blob([jpeg as Uint8Array<ArrayBuffer>], { type: 'image/png' }), asImage),
+    );
     expect(error).toMatchObject({ code: 'invalid_input', field: 'image' });
     expect(error.message).toBe('image: claims to be PNG (its type image/png) but its bytes are JPEG');
   });
 
   it('rejects a data URI whose declared type is not its content', async () => {
     const gif = await makeSampleImage('gif', 8, 8);
-    const error = await rejection(prepareMedia(encodeDataUri(gif, 'image/webp'), { field: 'referenceImage', kind: 'image' }));
+    const error = await rejection(
+      prepareMedia(encodeDataUri(gif, 'image/webp'), { field: 'referenceImage', kind: 'image' }),
+    );
     expect(error.message).toContain('referenceImage: claims to be WebP');
     expect(error.message).toContain('its bytes are GIF');
   });
@@ -127,21 +148,30 @@ describe('prepareMedia', () => {
     expect((await rejection(prepareMedia(await makeSampleImage('png', 4, 4), asVideo))).message).toBe(
       'video: must be a video (MP4, MOV, WebM, MKV); its bytes are PNG (an image)',
     );
-    expect((await rejection(prepareMedia(new TextEncoder().encode('hello, not an image'), asImage))).message).toBe(
-      'image: must be an image (PNG, JPEG, WebP, GIF, AVIF); its bytes are not a recognised format',
-    );
+    expect(
+      (await rejection(prepareMedia(new TextEncoder().encode('hello, not an image'), asImage))).message,
+    ).toBe('image: must be an image (PNG, JPEG, WebP, GIF, AVIF); its bytes are not a recognised format');
     const pdf = new TextEncoder().encode('%PDF-1.7\n%âãÏÓ\n1 0 obj\n<<>>\nendobj\n');
     expect((await rejection(prepareMedia(pdf, asImage))).message).toContain('its bytes are PDF');
   });
 
   it('rejects empty input, other URL schemes and malformed data URIs', async () => {
-    expect((await rejection(prepareMedia(new Uint8Array(0), asImage))).message).toBe('image: is empty (0 bytes)');
-    expect((await rejection(prepareMedia('ftp://host/a.png', asImage))).message).toContain('ftp: URLs are not accepted');
-    expect((await rejection(prepareMedia('data:image/png;base64,@@@', asImage))).message).toContain('data URI is malformed');
+    expect((await rejection(prepareMedia(new Uint8Array(0), asImage))).message).toBe(
+      'image: is empty (0 bytes)',
+    );
+    expect((await rejection(prepareMedia('ftp://host/a.png', asImage))).message).toContain(
+      'ftp: URLs are not accepted',
+    );
+    expect((await rejection(prepareMedia('data:image/png;base64,@@@', asImage))).message).toContain(
+      'data URI is malformed',
+    );
   });
 
   it('accepts WebM bytes in a file that claims MKV (WebM is a Matroska profile)', async () => {
-    const prepared = await prepareMedia(new File([makeVideoHeader('webm') as Uint8Array<ArrayBuffer>], 'clip.mkv'), asVideo);
+    const prepared = await prepareMedia(
+      new File([makeVideoHeader('webm') as Uint8Array<ArrayBuffer>], 'clip.mkv'),
+      asVideo,
+    );
     expect(prepared.kind === 'bytes' && prepared.facts.format).toBe('webm');
   });
 });

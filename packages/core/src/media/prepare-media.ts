@@ -55,7 +55,9 @@ function claimMatches(claimed: MediaFormat, actual: MediaFormat): boolean {
 async function resolveSource(
   input: MediaInput,
   options: PrepareMediaOptions,
-): Promise<{ url: string } | { data: Blob; fileName: string; claimed: MediaFormat | undefined; claimSource: string }> {
+): Promise<
+  { url: string } | { data: Blob; fileName: string; claimed: MediaFormat | undefined; claimSource: string }
+> {
   const { field } = options;
   if (typeof input === 'string' || input instanceof URL) {
     const text = (typeof input === 'string' ? input : input.href).trim();
@@ -75,7 +77,10 @@ async function resolveSource(
     }
     const scheme = /^([a-z][a-z0-9+.-]*):/i.exec(text)?.[1]?.toLowerCase();
     if (scheme && scheme !== 'file' && scheme.length > 1) {
-      throw invalid(field, `${scheme}: URLs are not accepted; use an http(s) URL, a data URI, a file path or bytes`);
+      throw invalid(
+        field,
+        `${scheme}: URLs are not accepted; use an http(s) URL, a data URI, a file path or bytes`,
+      );
     }
     if (!options.readLocalFile) {
       throw invalid(
@@ -100,7 +105,12 @@ async function resolveSource(
     };
   }
   if (input instanceof Uint8Array) {
-    return { data: new Blob([input as Uint8Array<ArrayBuffer>]), fileName: field, claimed: undefined, claimSource: '' };
+    return {
+      data: new Blob([input as Uint8Array<ArrayBuffer>]),
+      fileName: field,
+      claimed: undefined,
+      claimSource: '',
+    };
   }
   if (input instanceof ArrayBuffer) {
     return { data: new Blob([input]), fileName: field, claimed: undefined, claimSource: '' };
@@ -116,7 +126,10 @@ async function resolveSource(
       claimSource: claimedByType ? `its type ${input.type}` : `its file name ${fileName}`,
     };
   }
-  throw invalid(field, `must be a URL, a data URI, a file path, bytes or a Blob; got ${describeValue(input)}`);
+  throw invalid(
+    field,
+    `must be a URL, a data URI, a file path, bytes or a Blob; got ${describeValue(input)}`,
+  );
 }
 
 /**
@@ -139,7 +152,10 @@ export async function prepareMedia(input: MediaInput, options: PrepareMediaOptio
       : detected
         ? detected.toUpperCase()
         : 'not a recognised format';
-    throw invalid(field, `must be ${kind === 'image' ? 'an image' : 'a video'} (${listFormats(kind)}); its bytes are ${what}`);
+    throw invalid(
+      field,
+      `must be ${kind === 'image' ? 'an image' : 'a video'} (${listFormats(kind)}); its bytes are ${what}`,
+    );
   }
   if (source.claimed && !claimMatches(source.claimed, format)) {
     throw invalid(
@@ -150,7 +166,8 @@ export async function prepareMedia(input: MediaInput, options: PrepareMediaOptio
   const facts: MediaFacts = { format, contentType: contentTypeOfFormat[format], sizeBytes: data.size };
   if (kind === 'image') {
     const dimensions = await readImageDimensions(data, head);
-    if (!dimensions) throw invalid(field, `is a ${formatLabels[format]} file whose header gives no width and height`);
+    if (!dimensions)
+      throw invalid(field, `is a ${formatLabels[format]} file whose header gives no width and height`);
     facts.width = dimensions.width;
     facts.height = dimensions.height;
   }

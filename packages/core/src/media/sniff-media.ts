@@ -25,7 +25,9 @@ const formatByExtension: Readonly<Record<string, MediaFormat>> = {
 /** The first bytes are enough for every format here (file-type reads at most 4100 for these). */
 export const sniffLength = 64 * 1024;
 
-export async function sniffFormat(head: Uint8Array): Promise<{ format: MediaFormat | undefined; detected: string | undefined }> {
+export async function sniffFormat(
+  head: Uint8Array,
+): Promise<{ format: MediaFormat | undefined; detected: string | undefined }> {
   const type = await fileTypeFromBuffer(head);
   if (!type) return { format: undefined, detected: undefined };
   return { format: formatByExtension[type.ext], detected: type.ext };

@@ -11,7 +11,10 @@ export interface CallSignal {
  * One signal for a whole call: aborted with an `aborted` BackdropError when the caller's signal
  * fires, or with a `timeout` one when the call's time runs out.
  */
-export function createCallSignal(options: { signal?: AbortSignal | undefined; timeoutMs?: number | undefined }): CallSignal {
+export function createCallSignal(options: {
+  signal?: AbortSignal | undefined;
+  timeoutMs?: number | undefined;
+}): CallSignal {
   const controller = new AbortController();
   const { signal: callerSignal, timeoutMs } = options;
   const abortFromCaller = () =>

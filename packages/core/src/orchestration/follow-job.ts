@@ -86,13 +86,20 @@ export async function followJob(
       reporter.update(update);
     }
   } catch (thrown) {
-    const error = context.signal.aborted ? abortReason(context.signal) : toBackdropError(thrown, handle.provider);
+    const error = context.signal.aborted
+      ? abortReason(context.signal)
+      : toBackdropError(thrown, handle.provider);
     if (context.signal.aborted) await cancelJob(operation, handle, context);
-    throw error.requestId ? error : error.with({ requestId: handle.id, provider: error.provider ?? handle.provider });
+    throw error.requestId
+      ? error
+      : error.with({ requestId: handle.id, provider: error.provider ?? handle.provider });
   }
   if (update.state === 'failed') {
     const { error } = update;
-    throw error.with({ provider: error.provider ?? handle.provider, requestId: error.requestId ?? handle.id });
+    throw error.with({
+      provider: error.provider ?? handle.provider,
+      requestId: error.requestId ?? handle.id,
+    });
   }
   if (update.state === 'cancelled') {
     throw new BackdropError({

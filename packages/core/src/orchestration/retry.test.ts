@@ -20,7 +20,9 @@ const serverError = () => new BackdropError({ code: 'provider_error', message: '
 describe('retryDelay', () => {
   it('grows exponentially up to the maximum', () => {
     const options = { ...noJitter, initialDelayMs: 100, maxDelayMs: 1000 };
-    expect([0, 1, 2, 3, 4, 5].map((index) => retryDelay(serverError(), index, options))).toEqual([100, 200, 400, 800, 1000, 1000]);
+    expect([0, 1, 2, 3, 4, 5].map((index) => retryDelay(serverError(), index, options))).toEqual([
+      100, 200, 400, 800, 1000, 1000,
+    ]);
   });
 
   it('adds jitter within the configured share', () => {
@@ -48,7 +50,11 @@ describe('withRetries', () => {
 
   it('retries retryable errors with backoff and returns the success', async () => {
     const { attempt, attempts } = failing([serverError(), serverError()]);
-    const promise = withRetries(attempt, { ...noJitter, maxRetries: 2 }, { signal: new AbortController().signal });
+    const promise = withRetries(
+      attempt,
+      { ...noJitter, maxRetries: 2 },
+      { signal: new AbortController().signal },
+    );
     await vi.runAllTimersAsync();
     await expect(promise).resolves.toBe('ok');
     expect(attempts).toHaveLength(3);
@@ -67,7 +73,11 @@ describe('withRetries', () => {
 
   it('stops after maxRetries and throws the last error', async () => {
     const { attempt, attempts } = failing([serverError(), serverError(), serverError(), serverError()]);
-    const promise = withRetries(attempt, { ...noJitter, maxRetries: 2 }, { signal: new AbortController().signal });
+    const promise = withRetries(
+      attempt,
+      { ...noJitter, maxRetries: 2 },
+      { signal: new AbortController().signal },
+    );
     const assertion = expect(promise).rejects.toMatchObject({ code: 'provider_error' });
     await vi.runAllTimersAsync();
     await assertion;
@@ -79,20 +89,29 @@ describe('withRetries', () => {
   ) as BackdropErrorCode[];
   it.each(neverRetried)('never retries %s', async (code) => {
     const { attempt, attempts } = failing([new BackdropError({ code, message: code })]);
-    await expect(withRetries(attempt, noJitter, { signal: new AbortController().signal })).rejects.toMatchObject({ code });
+    await expect(
+      withRetries(attempt, noJitter, { signal: new AbortController().signal }),
+    ).rejects.toMatchObject({ code });
     expect(attempts).toHaveLength(1);
   });
 
   it('does not retry an error marked not retryable', async () => {
-    const { attempt, attempts } = failing([new BackdropError({ code: 'provider_error', message: 'x', retryable: false })]);
-    await expect(withRetries(attempt, noJitter, { signal: new AbortController().signal })).rejects.toThrow('x');
+    const { attempt, attempts } = failing([
+      new BackdropError({ code: 'provider_error', message: 'x', retryable: false }),
+    ]);
+    await expect(withRetries(attempt, noJitter, { signal: new AbortController().signal })).rejects.toThrow(
+      'x',
+    );
     expect(attempts).toHaveLength(1);
   });
 
   it('does not start a wait that would run past the deadline', async () => {
     const limited = new BackdropError({ code: 'rate_limited', message: 'later', retryAfterMs: 5000 });
     const { attempt, attempts } = failing([limited]);
-    const promise = withRetries(attempt, noJitter, { signal: new AbortController().signal, deadline: Date.now() + 1000 });
+    const promise = withRetries(attempt, noJitter, {
+      signal: new AbortController().signal,
+      deadline: Date.now() + 1000,
+    });
     await expect(promise).rejects.toThrow('later');
     expect(attempts).toHaveLength(1);
   });

@@ -27,7 +27,11 @@ export const defaultRetryOptions: RetryOptions = {
 };
 
 /** The delay before retry number `retryIndex` (0-based), honouring the error's Retry-After. */
-export function retryDelay(error: BackdropError, retryIndex: number, options: RetryOptions): number | undefined {
+export function retryDelay(
+  error: BackdropError,
+  retryIndex: number,
+  options: RetryOptions,
+): number | undefined {
   if (error.retryAfterMs !== undefined) {
     return error.retryAfterMs <= options.maxRetryAfterMs ? Math.max(0, error.retryAfterMs) : undefined;
   }

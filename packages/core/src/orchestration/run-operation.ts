@@ -3,8 +3,8 @@ import { BackdropError } from '../errors/backdrop-error.js';
 import { toBackdropError } from '../errors/normalize-error.js';
 import type { PreparedMedia } from '../media/prepare-media.js';
 import type { BackdropResult } from '../results/results.js';
-import { type RouteCandidate, routeRequest } from '../routing/route-request.js';
 import type { RequestProfile } from '../routing/request-profile.js';
+import { type RouteCandidate, routeRequest } from '../routing/route-request.js';
 import type { CallContext, JobOperation } from '../spec/adapter.js';
 import type { JobStart } from '../spec/job.js';
 import type { AdapterMedia } from '../spec/media.js';
@@ -56,15 +56,23 @@ export interface StartedJob {
  * The call's signal stays usable after the call: once disposed it no longer aborts, so lazy
  * `bytes()` calls made later are not cut short.
  */
-export function downloadOptionsOf(runtime: OperationRuntime, signal: AbortSignal | undefined): DownloadOptions {
+export function downloadOptionsOf(
+  runtime: OperationRuntime,
+  signal: AbortSignal | undefined,
+): DownloadOptions {
   return { fetch: runtime.fetch, maxBytes: runtime.maxDownloadBytes, lookupHost: runtime.lookupHost, signal };
 }
 
 export function retryOptionsFor(runtime: OperationRuntime, options: CallOptions): RetryOptions {
-  return options.maxRetries === undefined ? runtime.retry : { ...runtime.retry, maxRetries: options.maxRetries };
+  return options.maxRetries === undefined
+    ? runtime.retry
+    : { ...runtime.retry, maxRetries: options.maxRetries };
 }
 
-export function jobOperationOf(candidate: RouteCandidate, operation: JobOperationName): JobOperation<unknown> {
+export function jobOperationOf(
+  candidate: RouteCandidate,
+  operation: JobOperationName,
+): JobOperation<unknown> {
   const jobOperation = candidate.adapter[operation] as JobOperation<unknown> | undefined;
   if (!jobOperation) {
     throw new BackdropError({
@@ -88,7 +96,9 @@ async function startOn(
   const reporter = new ProgressReporter(adapter.provider, plan.options.onProgress);
   const context: CallContext = { signal: callSignal.signal, fetch: runtime.fetch };
   const handOverOptions = { adapter, context, retry, deadline: callSignal.deadline, reporter };
-  const call = await plan.buildCall(candidate, (media, field) => handOverMedia(media, field, handOverOptions));
+  const call = await plan.buildCall(candidate, (media, field) =>
+    handOverMedia(media, field, handOverOptions),
+  );
   const jobOperation = jobOperationOf(candidate, plan.operation);
   const start = await withRetries(() => jobOperation.start(call, context), retry, {
     signal: callSignal.signal,
@@ -142,13 +152,18 @@ export async function runOperation(runtime: OperationRuntime, plan: OperationPla
   try {
     return await onEachCandidate(runtime, plan, callSignal, async (candidate) => {
       const started = await startOn(runtime, plan, candidate, callSignal);
-      const output = await followJob(jobOperationOf(candidate, plan.operation), started.start.handle, started.start.update, {
-        context: started.context,
-        retry: retryOptionsFor(runtime, plan.options),
-        pollIntervalMs: plan.options.pollIntervalMs ?? runtime.pollIntervalMs,
-        deadline: callSignal.deadline,
-        reporter: started.reporter,
-      });
+      const output = await followJob(
+        jobOperationOf(candidate, plan.operation),
+        started.start.handle,
+        started.start.update,
+        {
+          context: started.context,
+          retry: retryOptionsFor(runtime, plan.options),
+          pollIntervalMs: plan.options.pollIntervalMs ?? runtime.pollIntervalMs,
+          deadline: callSignal.deadline,
+          reporter: started.reporter,
+        },
+      );
       const result = buildResult({
         handle: started.start.handle,
         output,
@@ -174,7 +189,9 @@ export async function startOperation(runtime: OperationRuntime, plan: OperationP
     timeoutMs: plan.options.timeoutMs ?? runtime.imageTimeoutMs,
   });
   try {
-    return await onEachCandidate(runtime, plan, callSignal, (candidate) => startOn(runtime, plan, candidate, callSignal));
+    return await onEachCandidate(runtime, plan, callSignal, (candidate) =>
+      startOn(runtime, plan, candidate, callSignal),
+    );
   } finally {
     callSignal.dispose();
   }

@@ -8,8 +8,8 @@ import { createCallSignal } from './call-signal.js';
 import { followJob } from './follow-job.js';
 import type { OperationRuntime } from './operation-runtime.js';
 import { ProgressReporter } from './progress-reporter.js';
-import { downloadOptionsOf, retryOptionsFor } from './run-operation.js';
 import { withRetries } from './retry.js';
+import { downloadOptionsOf, retryOptionsFor } from './run-operation.js';
 
 /** Where a job is, as `status()` reports it. */
 export interface VideoJobStatus {
@@ -63,10 +63,16 @@ function jobOperationFor(adapter: BackdropAdapter, handle: JobHandle): JobOperat
   return operation as JobOperation<unknown>;
 }
 
-export function createVideoJob(runtime: OperationRuntime, handle: JobHandle, firstUpdate?: JobUpdate): VideoJob {
+export function createVideoJob(
+  runtime: OperationRuntime,
+  handle: JobHandle,
+  firstUpdate?: JobUpdate,
+): VideoJob {
   const adapter = findAdapter(runtime, handle);
   const operation = jobOperationFor(adapter, handle);
-  const variantPrice = adapter.capabilities.removeVideoBackground?.find((variant) => variant.model === handle.model)?.price;
+  const variantPrice = adapter.capabilities.removeVideoBackground?.find(
+    (variant) => variant.model === handle.model,
+  )?.price;
   const retry = retryOptionsFor(runtime, {});
   let latestUpdate = firstUpdate;
 
@@ -83,7 +89,11 @@ export function createVideoJob(runtime: OperationRuntime, handle: JobHandle, fir
   }
 
   const statusOnce = (context: CallContext, deadline: number | undefined) =>
-    withRetries(() => operation.status(handle, context), retry, { signal: context.signal, provider: handle.provider, deadline });
+    withRetries(() => operation.status(handle, context), retry, {
+      signal: context.signal,
+      provider: handle.provider,
+      deadline,
+    });
 
   return {
     handle,
@@ -134,7 +144,11 @@ export function createVideoJob(runtime: OperationRuntime, handle: JobHandle, fir
             message: `${adapter.displayName} cannot cancel ${handle.operation} jobs`,
           });
         }
-        await withRetries(() => cancel(handle, context), retry, { signal: context.signal, provider: handle.provider, deadline });
+        await withRetries(() => cancel(handle, context), retry, {
+          signal: context.signal,
+          provider: handle.provider,
+          deadline,
+        });
         latestUpdate = { state: 'cancelled' };
       });
     },

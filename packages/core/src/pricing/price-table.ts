@@ -15,7 +15,11 @@ export const priceTable: Readonly<Record<string, Readonly<Record<string, Price>>
   },
 };
 
-export function findPrice(provider: string, model: string, variantPrice?: Price | undefined): Price | undefined {
+export function findPrice(
+  provider: string,
+  model: string,
+  variantPrice?: Price | undefined,
+): Price | undefined {
   return variantPrice ?? priceTable[provider]?.[model];
 }
 

@@ -12,7 +12,8 @@ export class LatencyWindow {
     const last = this.samples.at(-1);
     if (last === undefined) return undefined;
     const sorted = [...this.samples].sort((left, right) => left - right);
-    const at = (quantile: number) => sorted[Math.min(sorted.length - 1, Math.ceil(quantile * sorted.length) - 1)] ?? last;
+    const at = (quantile: number) =>
+      sorted[Math.min(sorted.length - 1, Math.ceil(quantile * sorted.length) - 1)] ?? last;
     return { last, median: at(0.5), p95: at(0.95) };
   }
 }

@@ -1,10 +1,10 @@
 import { BackdropError } from '../errors/backdrop-error.js';
 import { toBackdropError } from '../errors/normalize-error.js';
-import type { RealtimeVideoCall, ResolvedBackground } from '../spec/calls.js';
+import { estimateCostUsd } from '../pricing/price-table.js';
 import type { BackdropAdapter, CallContext } from '../spec/adapter.js';
+import type { RealtimeVideoCall, ResolvedBackground } from '../spec/calls.js';
 import type { Price } from '../spec/capabilities.js';
 import type { RealtimeConnection, RealtimeFrame, RealtimeFrameInput } from '../spec/realtime.js';
-import { estimateCostUsd } from '../pricing/price-table.js';
 import { LatencyWindow } from './latency-window.js';
 
 export interface RealtimeSessionStats {
@@ -52,7 +52,11 @@ export async function openRealtimeSession(options: RealtimeSessionOptions): Prom
   const { adapter, context } = options;
   const connect = adapter.connectRealtimeVideo?.bind(adapter);
   if (!connect) {
-    throw new BackdropError({ code: 'unsupported', provider: adapter.provider, message: `${adapter.displayName} has no live video sessions` });
+    throw new BackdropError({
+      code: 'unsupported',
+      provider: adapter.provider,
+      message: `${adapter.displayName} has no live video sessions`,
+    });
   }
   let background = options.call.background;
   const frameListeners = new Set<(frame: RealtimeFrame) => void>();
@@ -93,14 +97,17 @@ export async function openRealtimeSession(options: RealtimeSessionOptions): Prom
   };
 
   // Frames the service never answers would hold the window shut: count them lost and move on.
-  const sweepTimer = setInterval(() => {
-    const now = Date.now();
-    while (inFlight.length > 0 && now - (inFlight[0] ?? now) > options.frameTimeoutMs) {
-      inFlight.shift();
-      counters.framesDropped++;
-    }
-    sendPendingIfRoom();
-  }, Math.max(50, Math.min(1_000, options.frameTimeoutMs / 4)));
+  const sweepTimer = setInterval(
+    () => {
+      const now = Date.now();
+      while (inFlight.length > 0 && now - (inFlight[0] ?? now) > options.frameTimeoutMs) {
+        inFlight.shift();
+        counters.framesDropped++;
+      }
+      sendPendingIfRoom();
+    },
+    Math.max(50, Math.min(1_000, options.frameTimeoutMs / 4)),
+  );
 
   const finish = () => {
     if (state === 'closed') return;
@@ -168,7 +175,12 @@ export async function openRealtimeSession(options: RealtimeSessionOptions): Prom
     closed,
     send(frame) {
       if (state === 'closed') {
-        throw new BackdropError({ code: 'invalid_input', field: 'frame', provider: adapter.provider, message: 'frame: the session is closed' });
+        throw new BackdropError({
+          code: 'invalid_input',
+          field: 'frame',
+          provider: adapter.provider,
+          message: 'frame: the session is closed',
+        });
       }
       if (pending !== undefined) counters.framesDropped++;
       pending = frame;

@@ -37,7 +37,12 @@ export function createOutput(
   };
   async function load(): Promise<Uint8Array> {
     if (file.data) return new Uint8Array(await file.data.arrayBuffer());
-    if (!file.url) throw new BackdropError({ code: 'provider_error', retryable: false, message: 'the output has neither a URL nor bytes' });
+    if (!file.url)
+      throw new BackdropError({
+        code: 'provider_error',
+        retryable: false,
+        message: 'the output has neither a URL nor bytes',
+      });
     const downloaded = await safeDownload(file.url, downloadOptions());
     output.sizeBytes ??= downloaded.bytes.byteLength;
     output.contentType ??= downloaded.contentType;

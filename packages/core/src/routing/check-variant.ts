@@ -64,7 +64,10 @@ function checkLocalFile(
   const formats = constraints.formats as readonly string[];
   if (!formats.includes(facts.format)) {
     const accepted = constraints.formats.map((format) => formatLabels[format]).join(', ');
-    collector.outOfRange(field, `${field}: ${formatLabels[facts.format]}; ${collector.who} accepts ${accepted}`);
+    collector.outOfRange(
+      field,
+      `${field}: ${formatLabels[facts.format]}; ${collector.who} accepts ${accepted}`,
+    );
   }
   if (constraints.maxBytes !== undefined && facts.sizeBytes > constraints.maxBytes) {
     collector.outOfRange(
@@ -137,7 +140,10 @@ export function checkReplaceBackground(
     } else {
       const words = countWords(profile.prompt);
       if (variant.prompt.words && (words < variant.prompt.words.min || words > variant.prompt.words.max)) {
-        collector.outOfRange('prompt', `prompt: ${words} word${words === 1 ? "" : "s"}; ${who} needs ${formatRange(variant.prompt.words)}`);
+        collector.outOfRange(
+          'prompt',
+          `prompt: ${words} word${words === 1 ? '' : 's'}; ${who} needs ${formatRange(variant.prompt.words)}`,
+        );
       }
       const script = variant.prompt.language === 'en' ? findNonLatinScript(profile.prompt) : undefined;
       if (script) collector.outOfRange('prompt', `prompt: written in ${script}; ${who} needs English`);
@@ -145,11 +151,17 @@ export function checkReplaceBackground(
   }
   if (profile.referenceImage !== undefined) {
     if (!variant.referenceImage) {
-      collector.unsupported('referenceImage', `referenceImage: ${who} cannot replace a background from a reference image`);
+      collector.unsupported(
+        'referenceImage',
+        `referenceImage: ${who} cannot replace a background from a reference image`,
+      );
     } else {
       checkLocalFile(collector, 'referenceImage', profile.referenceImage, variant.referenceImage);
       if (profile.prompt !== undefined && variant.prompt && !variant.promptWithReference) {
-        collector.outOfRange('referenceImage', `referenceImage: ${who} takes a prompt or a reference image, not both`);
+        collector.outOfRange(
+          'referenceImage',
+          `referenceImage: ${who} takes a prompt or a reference image, not both`,
+        );
       }
     }
   }
@@ -162,7 +174,9 @@ export function checkReplaceBackground(
     else collector.unsupported('seed', `seed: ${who} does not take a seed`);
   }
   if (profile.qualityMode !== undefined && !variant.qualityModes?.includes(profile.qualityMode)) {
-    const offered = variant.qualityModes?.length ? `takes ${variant.qualityModes.join(', ')}` : 'has no quality modes';
+    const offered = variant.qualityModes?.length
+      ? `takes ${variant.qualityModes.join(', ')}`
+      : 'has no quality modes';
     collector.unsupported('qualityMode', `qualityMode: ${profile.qualityMode}; ${who} ${offered}`);
   }
   const switches = [
@@ -171,7 +185,8 @@ export function checkReplaceBackground(
     ['moderation', variant.moderation, 'switching prompt moderation'],
   ] as const;
   for (const [field, supported, label] of switches) {
-    if (profile[field] !== undefined && !supported) collector.unsupported(field, `${field}: ${who} does not offer ${label}`);
+    if (profile[field] !== undefined && !supported)
+      collector.unsupported(field, `${field}: ${who} does not offer ${label}`);
   }
   return collector.reasons;
 }
@@ -185,7 +200,10 @@ export function checkRemoveVideoBackground(
   checkLocalFile(collector, 'video', profile.video, variant.video);
   checkBackground(collector, profile.background, variant.background);
   if (profile.container !== undefined && !variant.containers.includes(profile.container)) {
-    collector.outOfRange('container', `container: ${profile.container}; ${who} offers ${variant.containers.join(', ')}`);
+    collector.outOfRange(
+      'container',
+      `container: ${profile.container}; ${who} offers ${variant.containers.join(', ')}`,
+    );
   } else if (
     profile.background.type === 'transparent' &&
     profile.container !== undefined &&

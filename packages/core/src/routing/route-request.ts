@@ -58,7 +58,11 @@ interface AdapterVerdict {
   reasons: DeclineReason[];
 }
 
-function judgeAdapter(adapter: BackdropAdapter, profile: RequestProfile, model: string | undefined): AdapterVerdict {
+function judgeAdapter(
+  adapter: BackdropAdapter,
+  profile: RequestProfile,
+  model: string | undefined,
+): AdapterVerdict {
   const variants: readonly AnyVariant[] = adapter.capabilities[profile.operation] ?? [];
   if (variants.length === 0 || !implementsOperation(adapter, profile.operation)) {
     return {

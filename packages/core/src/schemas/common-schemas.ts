@@ -43,7 +43,9 @@ export const callOptionsShape = {
   /** Use this model or endpoint of the provider. */
   model: z.string(rule('must be a model id')).optional(),
   /** Per-provider options, keyed by provider id; each adapter validates its own. */
-  providerOptions: z.record(z.string(), z.unknown(), rule('must be an object keyed by provider id')).optional(),
+  providerOptions: z
+    .record(z.string(), z.unknown(), rule('must be an object keyed by provider id'))
+    .optional(),
   signal: z
     .custom<AbortSignal>(
       (value) =>

@@ -21,7 +21,10 @@ export const replaceBackgroundSchema = z
       .optional(),
     /** An image whose look the new background should take. */
     referenceImage: mediaInputSchema.optional(),
-    negativePrompt: z.string(rule('must be text')).max(10_000, rule('must be at most 10000 characters')).optional(),
+    negativePrompt: z
+      .string(rule('must be text'))
+      .max(10_000, rule('must be at most 10000 characters'))
+      .optional(),
     seed: seedSchema.optional(),
     /** How many results to make. */
     count: z

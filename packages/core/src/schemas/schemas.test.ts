@@ -18,38 +18,83 @@ const image = 'https://example.com/photo.png';
 
 describe('request validation', () => {
   it.each([
-    ['seed', { image, prompt: 'beach', seed: -1 }, 'seed: must be a whole number from 0 to 2147483647; got -1'],
-    ['seed', { image, prompt: 'beach', seed: 1.5 }, 'seed: must be a whole number from 0 to 2147483647; got 1.5'],
+    [
+      'seed',
+      { image, prompt: 'beach', seed: -1 },
+      'seed: must be a whole number from 0 to 2147483647; got -1',
+    ],
+    [
+      'seed',
+      { image, prompt: 'beach', seed: 1.5 },
+      'seed: must be a whole number from 0 to 2147483647; got 1.5',
+    ],
     ['seed', { image, prompt: 'beach', seed: 2147483648 }, 'got 2147483648'],
-    ['seed', { image, prompt: 'beach', seed: '7' }, 'seed: must be a whole number from 0 to 2147483647; got "7"'],
+    [
+      'seed',
+      { image, prompt: 'beach', seed: '7' },
+      'seed: must be a whole number from 0 to 2147483647; got "7"',
+    ],
     ['count', { image, prompt: 'beach', count: 0 }, 'count: must be a whole number of at least 1; got 0'],
     ['count', { image, prompt: 'beach', count: 2.5 }, 'got 2.5'],
     ['prompt', { image, prompt: '   ' }, 'prompt: must not be empty'],
     ['prompt', { image }, 'prompt: a prompt or a referenceImage is required; got neither'],
-    ['qualityMode', { image, prompt: 'beach', qualityMode: 'ultra' }, 'qualityMode: must be one of fast, base, high_control; got "ultra"'],
-    ['refinePrompt', { image, prompt: 'beach', refinePrompt: 'yes' }, 'refinePrompt: must be true or false; got "yes"'],
+    [
+      'qualityMode',
+      { image, prompt: 'beach', qualityMode: 'ultra' },
+      'qualityMode: must be one of fast, base, high_control; got "ultra"',
+    ],
+    [
+      'refinePrompt',
+      { image, prompt: 'beach', refinePrompt: 'yes' },
+      'refinePrompt: must be true or false; got "yes"',
+    ],
     ['image', { prompt: 'beach' }, 'image: must be an http(s) URL, a data URI'],
     ['image', { image: 42, prompt: 'beach' }, 'got 42'],
-    ['negative_prompt', { image, prompt: 'beach', negative_prompt: 'x' }, '"negative_prompt": not an option of operation'],
-    ['timeoutMs', { image, prompt: 'beach', timeoutMs: -5 }, 'timeoutMs: must be a positive number of milliseconds; got -5'],
-    ['maxRetries', { image, prompt: 'beach', maxRetries: 11 }, 'maxRetries: must be a whole number from 0 to 10; got 11'],
-    ['webhookUrl', { image, prompt: 'beach', webhookUrl: 'ftp://hooks' }, 'webhookUrl: must be an http(s) URL; got "ftp://hooks"'],
+    [
+      'negative_prompt',
+      { image, prompt: 'beach', negative_prompt: 'x' },
+      '"negative_prompt": not an option of operation',
+    ],
+    [
+      'timeoutMs',
+      { image, prompt: 'beach', timeoutMs: -5 },
+      'timeoutMs: must be a positive number of milliseconds; got -5',
+    ],
+    [
+      'maxRetries',
+      { image, prompt: 'beach', maxRetries: 11 },
+      'maxRetries: must be a whole number from 0 to 10; got 11',
+    ],
+    [
+      'webhookUrl',
+      { image, prompt: 'beach', webhookUrl: 'ftp://hooks' },
+      'webhookUrl: must be an http(s) URL; got "ftp://hooks"',
+    ],
     ['onProgress', { image, prompt: 'beach', onProgress: 'log' }, 'onProgress: must be a function'],
-  ])('replaceBackground rejects a bad %s with the field, the rule and the value', (field, request, message) => {
-    const error = failure(replaceBackgroundSchema, request);
-    expect(error.code).toBe('invalid_input');
-    expect(error.field).toBe(field);
-    expect(error.message).toContain(message);
-  });
+  ])(
+    'replaceBackground rejects a bad %s with the field, the rule and the value',
+    (field, request, message) => {
+      const error = failure(replaceBackgroundSchema, request);
+      expect(error.code).toBe('invalid_input');
+      expect(error.field).toBe(field);
+      expect(error.message).toContain(message);
+    },
+  );
 
   it('accepts a reference image without a prompt and defaults count to 1', () => {
-    const parsed = parseRequest(replaceBackgroundSchema, { image, referenceImage: image }, 'replaceBackground');
+    const parsed = parseRequest(
+      replaceBackgroundSchema,
+      { image, referenceImage: image },
+      'replaceBackground',
+    );
     expect(parsed.count).toBe(1);
     expect(parsed.prompt).toBeUndefined();
   });
 
   it('rejects a request that is not an object', () => {
-    expect(failure(removeBackgroundSchema, 'photo.png').message).toBe('operation: the request must be an object');
+    expect(failure(removeBackgroundSchema, 'photo.png').message).toBe(
+      'operation: the request must be an object',
+    );
   });
 
   it('lists every problem, naming the first field', () => {
@@ -60,7 +105,11 @@ describe('request validation', () => {
   });
 
   it.each([
-    [{ video: image, background: 'purple' }, 'background', 'background: must be "transparent", "blur", a colour'],
+    [
+      { video: image, background: 'purple' },
+      'background',
+      'background: must be "transparent", "blur", a colour',
+    ],
     [
       { video: image, background: { type: 'blur', strength: 101 } },
       'background.strength',
@@ -77,7 +126,8 @@ describe('request validation', () => {
 
   it('normalizes background shorthands', () => {
     const parse = (background: unknown) =>
-      parseRequest(removeVideoBackgroundSchema, { video: image, background }, 'removeVideoBackground').background;
+      parseRequest(removeVideoBackgroundSchema, { video: image, background }, 'removeVideoBackground')
+        .background;
     expect(parse('transparent')).toEqual({ type: 'transparent' });
     expect(parse('blur')).toEqual({ type: 'blur', strength: 50 });
     expect(parse('green')).toEqual({ type: 'color', color: 'green' });
@@ -90,6 +140,9 @@ describe('request validation', () => {
     expect(failure(realtimeVideoSchema, { maxFramesInFlight: 9 }).message).toContain(
       'maxFramesInFlight: must be a whole number from 1 to 8; got 9',
     );
-    expect(parseRequest(realtimeVideoSchema, {}, 'connectRealtimeVideo').background).toEqual({ type: 'color', color: 'black' });
+    expect(parseRequest(realtimeVideoSchema, {}, 'connectRealtimeVideo').background).toEqual({
+      type: 'color',
+      color: 'black',
+    });
   });
 });

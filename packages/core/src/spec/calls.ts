@@ -1,5 +1,5 @@
 import type { AdapterMedia } from './media.js';
-import type { NamedColor, HexColor, QualityMode, VideoContainer } from './options.js';
+import type { HexColor, NamedColor, QualityMode, VideoContainer } from './options.js';
 
 /** What an adapter receives: validated, routed to one of its variants, media resolved. */
 interface CallBase {

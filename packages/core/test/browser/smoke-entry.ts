@@ -11,7 +11,10 @@ async function runSmoke(request: SmokeRequest) {
   const adapter = createFakeAdapter({
     uploads: true,
     steps: [{ state: 'running', logs: ['working'] }],
-    outcome: (call) => ({ state: 'completed', output: { ...defaultOutput(call), files: [{ url: request.outputUrl, contentType: 'image/png' }] } }),
+    outcome: (call) => ({
+      state: 'completed',
+      output: { ...defaultOutput(call), files: [{ url: request.outputUrl, contentType: 'image/png' }] },
+    }),
   });
   const backdrop = createBackdrop({ providers: [adapter], pollIntervalMs: 5 });
   const events: ProgressEvent['type'][] = [];
@@ -26,7 +29,12 @@ async function runSmoke(request: SmokeRequest) {
     await backdrop.replaceBackground({ image: request.image, seed: -1, prompt: 'x' });
   } catch (error) {
     if (isBackdropError(error)) {
-      validation = { code: error.code, field: error.field, guard: true, instance: error instanceof BackdropError };
+      validation = {
+        code: error.code,
+        field: error.field,
+        guard: true,
+        instance: error instanceof BackdropError,
+      };
     }
   }
   return {

@@ -2,7 +2,9 @@ import type { ProviderCapabilities } from '../../src/index.js';
 
 /** Shaped like the fal adapter's declaration: two replace endpoints with different rules. */
 export const falLikeCapabilities: ProviderCapabilities = {
-  removeBackground: [{ model: 'fal-ai/bria/background/remove', image: { formats: ['png', 'jpeg', 'webp', 'gif', 'avif'] } }],
+  removeBackground: [
+    { model: 'fal-ai/bria/background/remove', image: { formats: ['png', 'jpeg', 'webp', 'gif', 'avif'] } },
+  ],
   replaceBackground: [
     {
       model: 'bria/replace-background',
@@ -29,7 +31,12 @@ export const falLikeCapabilities: ProviderCapabilities = {
 
 /** Shaped like the inference.sh adapter's declaration: long English prompts only. */
 export const inferenceLikeCapabilities: ProviderCapabilities = {
-  removeBackground: [{ model: 'bria/rmbg', image: { formats: ['png', 'jpeg', 'webp'], maxBytes: 1_000_000, maxPixels: 4_000_000 } }],
+  removeBackground: [
+    {
+      model: 'bria/rmbg',
+      image: { formats: ['png', 'jpeg', 'webp'], maxBytes: 1_000_000, maxPixels: 4_000_000 },
+    },
+  ],
   replaceBackground: [
     {
       model: 'bria/replace-background',

@@ -1,7 +1,7 @@
 import {
   type AdapterOutput,
-  BackdropError,
   type BackdropAdapter,
+  BackdropError,
   type CallContext,
   type JobHandle,
   type JobOperation,
@@ -27,7 +27,12 @@ export interface FakeAdapterOptions {
   /** How the job ends. Default: completed with one output echoing the input. */
   outcome?: (call: Record<string, unknown>) => JobUpdate;
   /** Errors thrown by the first calls of each kind, in order. */
-  failures?: { start?: BackdropError[]; status?: BackdropError[]; upload?: BackdropError[]; watch?: BackdropError[] };
+  failures?: {
+    start?: BackdropError[];
+    status?: BackdropError[];
+    upload?: BackdropError[];
+    watch?: BackdropError[];
+  };
   /** Updates to stream from `watch`; omit for no stream. `endEarly` ends the stream before the end. */
   stream?: { updates: JobUpdate[]; endEarly?: boolean };
   /** Answers from start directly (a synchronous provider). */
@@ -88,7 +93,12 @@ function pixelDataUri(): string {
 export function defaultOutput(call: Record<string, unknown>): AdapterOutput {
   const count = typeof call.count === 'number' ? call.count : 1;
   return {
-    files: Array.from({ length: count }, () => ({ url: pixelDataUri(), contentType: 'image/png', width: 1, height: 1 })),
+    files: Array.from({ length: count }, () => ({
+      url: pixelDataUri(),
+      contentType: 'image/png',
+      width: 1,
+      height: 1,
+    })),
     seed: typeof call.seed === 'number' ? call.seed : 42,
     requestId: undefined,
   };
@@ -119,7 +129,13 @@ export function createFakeAdapter(options: FakeAdapterOptions = {}): FakeAdapter
       const id = `${provider}-job-${nextId++}`;
       const record = call as Record<string, unknown>;
       jobs.set(id, { call: record, step: 0, cancelled: false });
-      const handle: JobHandle = { provider, operation, model: String(record.model ?? model), id, data: { cursor: 0 } };
+      const handle: JobHandle = {
+        provider,
+        operation,
+        model: String(record.model ?? model),
+        id,
+        data: { cursor: 0 },
+      };
       if (options.synchronous) return { handle, update: outcome(record) };
       return { handle, update: { state: 'queued', position: 3 } };
     },
@@ -128,7 +144,8 @@ export function createFakeAdapter(options: FakeAdapterOptions = {}): FakeAdapter
       const failure = failures.status.shift();
       if (failure) throw failure;
       const job = jobs.get(handle.id);
-      if (!job) throw new BackdropError({ code: 'provider_rejected', provider, message: `no job ${handle.id}` });
+      if (!job)
+        throw new BackdropError({ code: 'provider_rejected', provider, message: `no job ${handle.id}` });
       if (job.cancelled) return { state: 'cancelled' };
       const steps = options.steps ?? [];
       const update = steps[job.step];
@@ -168,13 +185,26 @@ export function createFakeAdapter(options: FakeAdapterOptions = {}): FakeAdapter
     displayName: options.displayName ?? provider,
     capabilities,
     calls,
-    removeBackground: capabilities.removeBackground ? makeOperation('removeBackground', 'fake-remove') : undefined,
-    replaceBackground: capabilities.replaceBackground ? makeOperation('replaceBackground', 'fake-replace') : undefined,
-    removeVideoBackground: capabilities.removeVideoBackground ? makeOperation('removeVideoBackground', 'fake-video') : undefined,
+    removeBackground: capabilities.removeBackground
+      ? makeOperation('removeBackground', 'fake-remove')
+      : undefined,
+    replaceBackground: capabilities.replaceBackground
+      ? makeOperation('replaceBackground', 'fake-replace')
+      : undefined,
+    removeVideoBackground: capabilities.removeVideoBackground
+      ? makeOperation('removeVideoBackground', 'fake-video')
+      : undefined,
     ...(options.uploads
       ? {
-          async uploadFile(file: { data: Blob; fileName: string; contentType: string }, context: CallContext) {
-            calls.upload.push({ fileName: file.fileName, contentType: file.contentType, size: file.data.size });
+          async uploadFile(
+            file: { data: Blob; fileName: string; contentType: string },
+            context: CallContext,
+          ) {
+            calls.upload.push({
+              fileName: file.fileName,
+              contentType: file.contentType,
+              size: file.data.size,
+            });
             const failure = failures.upload.shift();
             if (failure) throw failure;
             context.onUploadProgress?.(Math.floor(file.data.size / 2), file.data.size);
@@ -189,7 +219,11 @@ export function createFakeAdapter(options: FakeAdapterOptions = {}): FakeAdapter
 /** A live connection whose answers the test controls. */
 export interface FakeRealtime {
   adapter: BackdropAdapter;
-  connections: Array<{ sent: Array<{ frame: RealtimeFrameInput; background: ResolvedBackground }>; events: RealtimeConnectionEvents; closed: boolean }>;
+  connections: Array<{
+    sent: Array<{ frame: RealtimeFrameInput; background: ResolvedBackground }>;
+    events: RealtimeConnectionEvents;
+    closed: boolean;
+  }>;
   /** Answer the oldest unanswered frame of the latest connection. */
   answer(): void;
   /** Drop the latest connection unexpectedly. */
@@ -205,7 +239,14 @@ export function createFakeRealtime(capabilities?: ProviderCapabilities): FakeRea
     displayName: 'fake live',
     capabilities: capabilities ?? {
       connectRealtimeVideo: [
-        { model: 'fake-realtime', background: { types: ['color', 'blur'], colors: ['black', 'white'], blurStrength: { min: 0, max: 100 } } },
+        {
+          model: 'fake-realtime',
+          background: {
+            types: ['color', 'blur'],
+            colors: ['black', 'white'],
+            blurStrength: { min: 0, max: 100 },
+          },
+        },
       ],
     },
     async connectRealtimeVideo(_call, events): Promise<RealtimeConnection> {
