@@ -13,7 +13,7 @@ import { findPrice } from './pricing/price-table.js';
 import { openRealtimeSession, type RealtimeSession } from './realtime/realtime-session.js';
 import type { ImageResult, VideoResult } from './results/results.js';
 import type { PreparedBackground } from './routing/request-profile.js';
-import { routeRequest } from './routing/route-request.js';
+import { type RouteCandidate, routeRequest } from './routing/route-request.js';
 import {
   type RemoveBackgroundRequest,
   type ReplaceBackgroundRequest,
@@ -80,6 +80,18 @@ export interface Backdrop {
 /** A live session whose background can be changed with the same inputs as at connect time. */
 export interface BackdropRealtimeSession extends Omit<RealtimeSession, 'setBackground'> {
   setBackground(background: BackgroundInput): Promise<void>;
+}
+
+/** What every adapter call carries: the chosen variant, the caller's options for it, a webhook. */
+function callBase(
+  candidate: RouteCandidate,
+  parsed: { providerOptions?: Record<string, unknown> | undefined; webhookUrl?: string | undefined },
+) {
+  return {
+    model: candidate.variant.model,
+    providerOptions: parsed.providerOptions?.[candidate.adapter.provider],
+    webhookUrl: parsed.webhookUrl,
+  };
 }
 
 const setBackgroundSchema = z.strictObject({ background: backgroundSchema });
@@ -160,9 +172,7 @@ export function createBackdrop(options: BackdropOptions): Backdrop {
         const container =
           parsed.container ?? (background.type === 'transparent' ? variant.alphaContainers[0] : undefined);
         return {
-          model: variant.model,
-          providerOptions: parsed.providerOptions?.[candidate.adapter.provider],
-          webhookUrl: parsed.webhookUrl,
+          ...callBase(candidate, parsed),
           video: await handOver(video, 'video'),
           background: await resolveBackground(background, handOver),
           container,
@@ -187,9 +197,7 @@ export function createBackdrop(options: BackdropOptions): Backdrop {
         profile: { operation: 'removeBackground', image },
         options: parsed,
         buildCall: async (candidate, handOver) => ({
-          model: candidate.variant.model,
-          providerOptions: parsed.providerOptions?.[candidate.adapter.provider],
-          webhookUrl: parsed.webhookUrl,
+          ...callBase(candidate, parsed),
           image: await handOver(image, 'image'),
         }),
       });
@@ -208,9 +216,7 @@ export function createBackdrop(options: BackdropOptions): Backdrop {
         profile: { ...options, operation: 'replaceBackground', image, referenceImage },
         options: parsed,
         buildCall: async (candidate, handOver) => ({
-          model: candidate.variant.model,
-          providerOptions: parsed.providerOptions?.[candidate.adapter.provider],
-          webhookUrl: parsed.webhookUrl,
+          ...callBase(candidate, parsed),
           image: await handOver(image, 'image'),
           referenceImage:
             referenceImage === undefined ? undefined : await handOver(referenceImage, 'referenceImage'),

@@ -3,19 +3,9 @@ import { afterEach, describe, expect, it, vi } from 'vitest';
 import { BackdropError, createBackdrop, type ProgressEvent } from '../src/index.js';
 import { falLikeCapabilities } from './support/capabilities.js';
 import { createFakeAdapter, defaultOutput } from './support/fake-adapter.js';
+import { fastTimings as fast, rejection } from './support/rejection.js';
 
 const image = 'https://cdn.example.com/product.png';
-const fast = { pollIntervalMs: 5, retry: { initialDelayMs: 5, maxDelayMs: 20 } };
-
-async function rejection(promise: Promise<unknown>): Promise<BackdropError> {
-  try {
-    await promise;
-  } catch (error) {
-    if (BackdropError.isInstance(error)) return error;
-    throw error;
-  }
-  throw new Error('expected a rejection');
-}
 
 afterEach(() => {
   vi.useRealTimers();

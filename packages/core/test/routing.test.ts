@@ -1,20 +1,11 @@
 import { makeSampleImage } from '@backdrop/testkit';
 import { describe, expect, it } from 'vitest';
-import { BackdropError, createBackdrop } from '../src/index.js';
+import { createBackdrop } from '../src/index.js';
 import { falLikeCapabilities, inferenceLikeCapabilities, words } from './support/capabilities.js';
 import { createFakeAdapter } from './support/fake-adapter.js';
+import { rejection } from './support/rejection.js';
 
 const image = 'https://cdn.example.com/product.png';
-
-async function rejection(promise: Promise<unknown>): Promise<BackdropError> {
-  try {
-    await promise;
-  } catch (error) {
-    if (BackdropError.isInstance(error)) return error;
-    throw error;
-  }
-  throw new Error('expected a rejection');
-}
 
 function providers() {
   const fal = createFakeAdapter({

@@ -1,20 +1,10 @@
 import { makeVideoHeader } from '@backdrop/testkit';
 import { describe, expect, it } from 'vitest';
-import { BackdropError, createBackdrop, type JobHandle, type ProgressEvent } from '../src/index.js';
+import { createBackdrop, type JobHandle, type ProgressEvent } from '../src/index.js';
 import { createFakeAdapter } from './support/fake-adapter.js';
+import { fastTimings as fast, rejection } from './support/rejection.js';
 
 const video = 'https://cdn.example.com/clip.mp4';
-const fast = { pollIntervalMs: 5, retry: { initialDelayMs: 5, maxDelayMs: 20 } };
-
-async function rejection(promise: Promise<unknown>): Promise<BackdropError> {
-  try {
-    await promise;
-  } catch (error) {
-    if (BackdropError.isInstance(error)) return error;
-    throw error;
-  }
-  throw new Error('expected a rejection');
-}
 
 describe('video background removal jobs', () => {
   it('starts a job, saves its handle as JSON, and resumes it in another Backdrop', async () => {

@@ -1,6 +1,6 @@
 import { type MediaServer, makeSampleImage, startMediaServer } from '@backdrop/testkit';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { BackdropError } from '../errors/backdrop-error.js';
+import { rejection } from '../../test/support/rejection.js';
 import { isPrivateAddress, isPrivateHostName } from './address-policy.js';
 import { safeDownload } from './safe-download.js';
 
@@ -12,16 +12,6 @@ beforeAll(async () => {
   png = await makeSampleImage('png', 16, 16);
 });
 afterAll(() => server.close());
-
-async function rejection(promise: Promise<unknown>): Promise<BackdropError> {
-  try {
-    await promise;
-  } catch (error) {
-    if (BackdropError.isInstance(error)) return error;
-    throw error;
-  }
-  throw new Error('expected a rejection');
-}
 
 /** A fetch that sends a public-looking host to the loopback server, as if it were on the internet. */
 function publicHostFetch(publicHost: string): typeof fetch {

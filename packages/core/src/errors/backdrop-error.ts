@@ -97,9 +97,9 @@ export class BackdropError extends Error {
     );
   }
 
-  /** A copy with some fields set (a provider, a request id) that keeps the original as its cause. */
-  with(overrides: Partial<Omit<BackdropErrorOptions, 'cause'>>): BackdropError {
-    return new BackdropError({
+  /** The options this error was made from, less its cause. */
+  private fields(): Omit<BackdropErrorOptions, 'cause'> {
+    return {
       code: this.code,
       message: this.message,
       provider: this.provider,
@@ -109,24 +109,18 @@ export class BackdropError extends Error {
       retryable: this.retryable,
       retryAfterMs: this.retryAfterMs,
       declinedBy: this.declinedBy,
-      ...overrides,
-      cause: this.cause,
-    });
+    };
+  }
+
+  /** A copy with some fields set (a provider, a request id) that keeps the original cause. */
+  with(overrides: Partial<Omit<BackdropErrorOptions, 'cause'>>): BackdropError {
+    return new BackdropError({ ...this.fields(), ...overrides, cause: this.cause });
   }
 
   /** What is safe to log or send to a browser: no cause chain, which may hold provider bodies. */
   toJSON(): Record<string, unknown> {
-    return {
-      name: this.name,
-      code: this.code,
-      message: this.message,
-      provider: this.provider,
-      field: this.field,
-      status: this.status,
-      requestId: this.requestId,
-      retryable: this.retryable,
-      retryAfterMs: this.retryAfterMs,
-    };
+    const { declinedBy: _declinedBy, ...fields } = this.fields();
+    return { name: this.name, ...fields };
   }
 }
 

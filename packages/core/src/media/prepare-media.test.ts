@@ -3,23 +3,13 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { makeSampleImage, makeVideoHeader, readFixture } from '@backdrop/testkit';
 import { describe, expect, it } from 'vitest';
-import { BackdropError } from '../errors/backdrop-error.js';
+import { rejection } from '../../test/support/rejection.js';
 import { readLocalFile } from '../node.js';
 import { encodeDataUri } from './data-uri.js';
 import { type PrepareMediaOptions, prepareMedia } from './prepare-media.js';
 
 const asImage: PrepareMediaOptions = { field: 'image', kind: 'image' };
 const asVideo: PrepareMediaOptions = { field: 'video', kind: 'video' };
-
-async function rejection(promise: Promise<unknown>): Promise<BackdropError> {
-  try {
-    await promise;
-  } catch (error) {
-    if (BackdropError.isInstance(error)) return error;
-    throw error;
-  }
-  throw new Error('expected a rejection');
-}
 
 describe('prepareMedia', () => {
   it.each([

@@ -1,13 +1,10 @@
 import type { PreparedMedia } from '../media/prepare-media.js';
-import type { HexColor, NamedColor, QualityMode, VideoContainer } from '../spec/options.js';
+import type { BackgroundWith } from '../spec/calls.js';
+import type { QualityMode, VideoContainer } from '../spec/options.js';
+
+export type PreparedBackground = BackgroundWith<PreparedMedia>;
 
 /** A request as routing sees it: its options and what core learnt about its media. */
-export type PreparedBackground =
-  | { type: 'transparent' }
-  | { type: 'color'; color: NamedColor | HexColor }
-  | { type: 'blur'; strength: number }
-  | { type: 'image'; image: PreparedMedia };
-
 export interface RemoveBackgroundProfile {
   operation: 'removeBackground';
   image: PreparedMedia;

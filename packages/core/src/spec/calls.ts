@@ -28,11 +28,14 @@ export interface ReplaceBackgroundCall extends CallBase {
   moderation?: boolean | undefined;
 }
 
-export type ResolvedBackground =
+/** A background whose image, if any, is `Media`: checked local media, or media an adapter can read. */
+export type BackgroundWith<Media> =
   | { type: 'transparent' }
   | { type: 'color'; color: NamedColor | HexColor }
   | { type: 'blur'; strength: number }
-  | { type: 'image'; image: AdapterMedia };
+  | { type: 'image'; image: Media };
+
+export type ResolvedBackground = BackgroundWith<AdapterMedia>;
 
 export interface RemoveVideoBackgroundCall extends CallBase {
   video: AdapterMedia;

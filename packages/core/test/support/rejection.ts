@@ -1,0 +1,15 @@
+import { BackdropError } from '../../src/errors/backdrop-error.js';
+
+/** Awaits a promise that must reject with a BackdropError, and returns that error. */
+export async function rejection(promise: Promise<unknown>): Promise<BackdropError> {
+  try {
+    await promise;
+  } catch (error) {
+    if (BackdropError.isInstance(error)) return error;
+    throw error;
+  }
+  throw new Error('expected a rejection');
+}
+
+/** Short poll and retry delays, so tests of the job flow run in milliseconds. */
+export const fastTimings = { pollIntervalMs: 5, retry: { initialDelayMs: 5, maxDelayMs: 20 } };
