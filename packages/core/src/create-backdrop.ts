@@ -2,13 +2,13 @@ import { z } from 'zod';
 import type { HostLookup } from './download/safe-download.js';
 import { BackdropError } from './errors/backdrop-error.js';
 import { type LocalFileReader, type PreparedMedia, prepareMedia } from './media/prepare-media.js';
+import { type BackdropJob, createBackdropJob } from './orchestration/backdrop-job.js';
 import { createCallSignal } from './orchestration/call-signal.js';
 import { handOverMedia } from './orchestration/hand-over-media.js';
 import type { OperationRuntime } from './orchestration/operation-runtime.js';
 import { ProgressReporter } from './orchestration/progress-reporter.js';
 import { defaultRetryOptions, type RetryOptions } from './orchestration/retry.js';
 import { type OperationPlan, runOperation, startOperation } from './orchestration/run-operation.js';
-import { createVideoJob, type VideoJob } from './orchestration/video-job.js';
 import { findPrice } from './pricing/price-table.js';
 import { openRealtimeSession, type RealtimeSession } from './realtime/realtime-session.js';
 import type { ImageResult, VideoResult } from './results/results.js';
@@ -70,10 +70,12 @@ export interface Backdrop {
   replaceBackground(request: ReplaceBackgroundRequest): Promise<ImageResult>;
   /** Starts a video job and waits for it. */
   removeVideoBackground(request: RemoveVideoBackgroundRequest): Promise<VideoResult>;
-  /** Starts a video job and returns its handle at once. */
-  startVideoBackgroundRemoval(request: RemoveVideoBackgroundRequest): Promise<VideoJob>;
+  /** Starts a job and returns at once (with a webhook URL, the provider reports the end there). */
+  startRemoveBackground(request: RemoveBackgroundRequest): Promise<BackdropJob>;
+  startReplaceBackground(request: ReplaceBackgroundRequest): Promise<BackdropJob>;
+  startRemoveVideoBackground(request: RemoveVideoBackgroundRequest): Promise<BackdropJob>;
   /** Picks up a job from a saved handle (`job.handle`), in this process or another. */
-  resumeVideoBackgroundRemoval(handle: JobHandle): VideoJob;
+  resumeJob(handle: JobHandle): BackdropJob;
   connectRealtimeVideo(request?: RealtimeVideoRequest): Promise<BackdropRealtimeSession>;
 }
 
@@ -152,6 +154,54 @@ export function createBackdrop(options: BackdropOptions): Backdrop {
     return { type: 'image', image: await handOver(background.image, 'background.image') };
   }
 
+  async function removePlan(request: RemoveBackgroundRequest): Promise<OperationPlan> {
+    const parsed = parseRequest(removeBackgroundSchema, request, 'removeBackground');
+    const image = await prepare(parsed.image, 'image', 'image');
+    return {
+      operation: 'removeBackground',
+      profile: { operation: 'removeBackground', image },
+      options: parsed,
+      buildCall: async (candidate, handOver) => ({
+        ...callBase(candidate, parsed),
+        image: await handOver(image, 'image'),
+      }),
+    };
+  }
+
+  async function replacePlan(request: ReplaceBackgroundRequest): Promise<OperationPlan> {
+    const parsed = parseRequest(replaceBackgroundSchema, request, 'replaceBackground');
+    const image = await prepare(parsed.image, 'image', 'image');
+    const referenceImage =
+      parsed.referenceImage === undefined
+        ? undefined
+        : await prepare(parsed.referenceImage, 'referenceImage', 'image');
+    const { image: _image, referenceImage: _reference, ...options } = parsed;
+    return {
+      operation: 'replaceBackground',
+      profile: { ...options, operation: 'replaceBackground', image, referenceImage },
+      options: parsed,
+      buildCall: async (candidate, handOver) => ({
+        ...callBase(candidate, parsed),
+        image: await handOver(image, 'image'),
+        referenceImage:
+          referenceImage === undefined ? undefined : await handOver(referenceImage, 'referenceImage'),
+        prompt: parsed.prompt,
+        negativePrompt: parsed.negativePrompt,
+        seed: parsed.seed,
+        count: parsed.count,
+        qualityMode: parsed.qualityMode,
+        refinePrompt: parsed.refinePrompt,
+        preserveOriginalSize: parsed.preserveOriginalSize,
+        moderation: parsed.moderation,
+      }),
+    };
+  }
+
+  async function startJob(plan: OperationPlan): Promise<BackdropJob> {
+    const started = await startOperation(runtime, plan);
+    return createBackdropJob(runtime, started.start.handle, started.start.update);
+  }
+
   async function videoPlan(request: RemoveVideoBackgroundRequest): Promise<OperationPlan> {
     const parsed = parseRequest(removeVideoBackgroundSchema, request, 'removeVideoBackground');
     const video = await prepare(parsed.video, 'video', 'video');
@@ -189,60 +239,15 @@ export function createBackdrop(options: BackdropOptions): Backdrop {
       capabilities: adapter.capabilities,
     })),
 
-    async removeBackground(request) {
-      const parsed = parseRequest(removeBackgroundSchema, request, 'removeBackground');
-      const image = await prepare(parsed.image, 'image', 'image');
-      return runOperation(runtime, {
-        operation: 'removeBackground',
-        profile: { operation: 'removeBackground', image },
-        options: parsed,
-        buildCall: async (candidate, handOver) => ({
-          ...callBase(candidate, parsed),
-          image: await handOver(image, 'image'),
-        }),
-      });
-    },
+    removeBackground: async (request) => runOperation(runtime, await removePlan(request)),
+    replaceBackground: async (request) => runOperation(runtime, await replacePlan(request)),
+    removeVideoBackground: async (request) => runOperation(runtime, await videoPlan(request)),
+    startRemoveBackground: async (request) => startJob(await removePlan(request)),
+    startReplaceBackground: async (request) => startJob(await replacePlan(request)),
+    startRemoveVideoBackground: async (request) => startJob(await videoPlan(request)),
 
-    async replaceBackground(request) {
-      const parsed = parseRequest(replaceBackgroundSchema, request, 'replaceBackground');
-      const image = await prepare(parsed.image, 'image', 'image');
-      const referenceImage =
-        parsed.referenceImage === undefined
-          ? undefined
-          : await prepare(parsed.referenceImage, 'referenceImage', 'image');
-      const { image: _image, referenceImage: _reference, ...options } = parsed;
-      return runOperation(runtime, {
-        operation: 'replaceBackground',
-        profile: { ...options, operation: 'replaceBackground', image, referenceImage },
-        options: parsed,
-        buildCall: async (candidate, handOver) => ({
-          ...callBase(candidate, parsed),
-          image: await handOver(image, 'image'),
-          referenceImage:
-            referenceImage === undefined ? undefined : await handOver(referenceImage, 'referenceImage'),
-          prompt: parsed.prompt,
-          negativePrompt: parsed.negativePrompt,
-          seed: parsed.seed,
-          count: parsed.count,
-          qualityMode: parsed.qualityMode,
-          refinePrompt: parsed.refinePrompt,
-          preserveOriginalSize: parsed.preserveOriginalSize,
-          moderation: parsed.moderation,
-        }),
-      });
-    },
-
-    async removeVideoBackground(request) {
-      return runOperation(runtime, await videoPlan(request));
-    },
-
-    async startVideoBackgroundRemoval(request) {
-      const started = await startOperation(runtime, await videoPlan(request));
-      return createVideoJob(runtime, started.start.handle, started.start.update);
-    },
-
-    resumeVideoBackgroundRemoval(handle) {
-      return createVideoJob(runtime, parseRequest(jobHandleSchema, handle, 'resumeVideoBackgroundRemoval'));
+    resumeJob(handle) {
+      return createBackdropJob(runtime, parseRequest(jobHandleSchema, handle, 'resumeJob'));
     },
 
     async connectRealtimeVideo(request = {}) {
@@ -253,6 +258,7 @@ export function createBackdrop(options: BackdropOptions): Backdrop {
         profile: { operation: 'connectRealtimeVideo', background },
         provider: parsed.provider,
         model: parsed.model,
+        providerOptions: parsed.providerOptions,
       });
       if (!candidate)
         throw new BackdropError({ code: 'unsupported', message: 'no provider can run live video sessions' });

@@ -1,6 +1,6 @@
 import { makeSampleImage } from '@backdrop/testkit';
 import { describe, expect, it } from 'vitest';
-import { createBackdrop } from '../src/index.js';
+import { BackdropError, createBackdrop } from '../src/index.js';
 import { falLikeCapabilities, inferenceLikeCapabilities, words } from './support/capabilities.js';
 import { createFakeAdapter } from './support/fake-adapter.js';
 import { rejection } from './support/rejection.js';
@@ -224,6 +224,49 @@ describe('capability-based routing', () => {
     await backdrop.removeVideoBackground({ video });
     // With no container asked for, a transparent background gets one that carries alpha.
     expect(fake.calls.start.at(-1)?.container).toBe('webm_vp9');
+  });
+
+  it('lets an adapter check its own provider options and pin a model from them, before any call', async () => {
+    const fal = createFakeAdapter({
+      provider: 'fal',
+      displayName: 'fal',
+      capabilities: falLikeCapabilities,
+      synchronous: true,
+    });
+    const pinning = {
+      ...fal,
+      prepareProviderOptions(_operation: string, options: unknown) {
+        const endpoint = (options as { endpoint?: unknown }).endpoint;
+        if (endpoint !== undefined && typeof endpoint !== 'string') {
+          throw new BackdropError({
+            code: 'invalid_input',
+            field: 'providerOptions.fal.endpoint',
+            message: 'providerOptions.fal.endpoint: must be text',
+          });
+        }
+        return { model: endpoint };
+      },
+    };
+    const backdrop = createBackdrop({ providers: [pinning] });
+    const pinned = await backdrop.replaceBackground({
+      image,
+      prompt: 'x',
+      providerOptions: { fal: { endpoint: 'fal-ai/bria/background/replace' } },
+    });
+    expect(pinned.model).toBe('fal-ai/bria/background/replace');
+    const refused = await rejection(
+      backdrop.replaceBackground({
+        image,
+        referenceImage: image,
+        providerOptions: { fal: { endpoint: 'bria/replace-background' } },
+      }),
+    );
+    expect(refused.message).toContain('fal-ai/bria/background/replace can serve this request');
+    const invalid = await rejection(
+      backdrop.replaceBackground({ image, prompt: 'x', providerOptions: { fal: { endpoint: 7 } } }),
+    );
+    expect(invalid).toMatchObject({ code: 'invalid_input', field: 'providerOptions.fal.endpoint' });
+    expect(fal.calls.start).toHaveLength(1);
   });
 
   it('refuses a Backdrop with no providers or a provider twice', () => {

@@ -123,6 +123,7 @@ async function onEachCandidate<T>(
     profile: plan.profile,
     provider: plan.options.provider,
     model: plan.options.model,
+    providerOptions: plan.options.providerOptions,
   });
   const fallback = plan.options.fallback ?? runtime.fallback;
   const tried = fallback ? candidates : candidates.slice(0, 1);

@@ -122,6 +122,8 @@ export interface RouteOptions {
   profile: RequestProfile;
   provider?: string | undefined;
   model?: string | undefined;
+  /** The caller's per-provider options, keyed by provider id. */
+  providerOptions?: Record<string, unknown> | undefined;
 }
 
 /**
@@ -131,7 +133,7 @@ export interface RouteOptions {
  * `unsupported` otherwise.
  */
 export function routeRequest(options: RouteOptions): RouteCandidate[] {
-  const { adapters, profile, provider, model } = options;
+  const { adapters, profile, provider, model, providerOptions } = options;
   let considered = adapters;
   if (provider !== undefined) {
     const chosen = adapters.find((adapter) => adapter.provider === provider);
@@ -148,7 +150,12 @@ export function routeRequest(options: RouteOptions): RouteCandidate[] {
   const candidates: RouteCandidate[] = [];
   const declinations: ProviderDeclination[] = [];
   for (const adapter of considered) {
-    const verdict = judgeAdapter(adapter, profile, model);
+    const ownOptions = providerOptions?.[adapter.provider];
+    const pinned =
+      ownOptions === undefined
+        ? undefined
+        : adapter.prepareProviderOptions?.(profile.operation, ownOptions).model;
+    const verdict = judgeAdapter(adapter, profile, model ?? pinned);
     if (verdict.accepted) candidates.push({ adapter, variant: verdict.accepted });
     else declinations.push({ provider: adapter.provider, reasons: verdict.reasons });
   }

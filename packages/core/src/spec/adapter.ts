@@ -4,7 +4,7 @@ import type {
   RemoveVideoBackgroundCall,
   ReplaceBackgroundCall,
 } from './calls.js';
-import type { ProviderCapabilities } from './capabilities.js';
+import type { OperationName, ProviderCapabilities } from './capabilities.js';
 import type { JobHandle, JobStart, JobUpdate } from './job.js';
 import type { RealtimeConnection, RealtimeConnectionEvents } from './realtime.js';
 
@@ -45,6 +45,12 @@ export interface BackdropAdapter {
   /** How people name it in messages: `fal`, `inference.sh`, `local engine`. */
   readonly displayName: string;
   readonly capabilities: ProviderCapabilities;
+  /**
+   * Checks the caller's options for this provider before anything is sent (throwing an
+   * `invalid_input` BackdropError that names `providerOptions.<provider>.<field>`), and may pin
+   * one of its models from them, which routing then treats like the request's `model`.
+   */
+  prepareProviderOptions?(operation: OperationName, options: unknown): { model?: string | undefined };
   /** Puts local bytes where the provider can read them; without it, adapters receive bytes. */
   uploadFile?(file: UploadFileRequest, context: CallContext): Promise<{ url: string }>;
   readonly removeBackground?: JobOperation<RemoveBackgroundCall> | undefined;

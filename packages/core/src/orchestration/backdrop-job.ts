@@ -1,6 +1,7 @@
 import { BackdropError } from '../errors/backdrop-error.js';
 import type { BackdropResult } from '../results/results.js';
 import type { BackdropAdapter, CallContext, JobOperation } from '../spec/adapter.js';
+import type { Price } from '../spec/capabilities.js';
 import type { JobHandle, JobUpdate } from '../spec/job.js';
 import type { ProgressListener } from '../spec/progress.js';
 import { buildResult } from './build-result.js';
@@ -12,7 +13,7 @@ import { withRetries } from './retry.js';
 import { downloadOptionsOf, retryOptionsFor } from './run-operation.js';
 
 /** Where a job is, as `status()` reports it. */
-export interface VideoJobStatus {
+export interface JobStatus {
   state: JobUpdate['state'];
   position?: number | undefined;
   percent?: number | undefined;
@@ -20,7 +21,7 @@ export interface VideoJobStatus {
   error?: BackdropError | undefined;
 }
 
-export interface VideoJobWaitOptions {
+export interface JobWaitOptions {
   signal?: AbortSignal | undefined;
   /** Past this, the provider job is cancelled and the wait fails with `timeout`. */
   timeoutMs?: number | undefined;
@@ -30,11 +31,11 @@ export interface VideoJobWaitOptions {
   download?: boolean | undefined;
 }
 
-/** A long job: its handle is plain JSON, to save and resume with `resumeVideoBackgroundRemoval`. */
-export interface VideoJob {
+/** A provider job: its handle is plain JSON, to save and resume with `resumeJob`. */
+export interface BackdropJob {
   readonly handle: JobHandle;
-  status(options?: { signal?: AbortSignal | undefined }): Promise<VideoJobStatus>;
-  wait(options?: VideoJobWaitOptions): Promise<BackdropResult>;
+  status(options?: { signal?: AbortSignal | undefined }): Promise<JobStatus>;
+  wait(options?: JobWaitOptions): Promise<BackdropResult>;
   cancel(options?: { signal?: AbortSignal | undefined }): Promise<void>;
 }
 
@@ -63,16 +64,16 @@ function jobOperationFor(adapter: BackdropAdapter, handle: JobHandle): JobOperat
   return operation as JobOperation<unknown>;
 }
 
-export function createVideoJob(
+export function createBackdropJob(
   runtime: OperationRuntime,
   handle: JobHandle,
   firstUpdate?: JobUpdate,
-): VideoJob {
+): BackdropJob {
   const adapter = findAdapter(runtime, handle);
   const operation = jobOperationFor(adapter, handle);
-  const variantPrice = adapter.capabilities.removeVideoBackground?.find(
-    (variant) => variant.model === handle.model,
-  )?.price;
+  const variants: readonly { model: string; price?: Price | undefined }[] =
+    adapter.capabilities[handle.operation] ?? [];
+  const variantPrice = variants.find((variant) => variant.model === handle.model)?.price;
   const retry = retryOptionsFor(runtime, {});
   let latestUpdate = firstUpdate;
 
@@ -111,7 +112,9 @@ export function createVideoJob(
       });
     },
     wait(options = {}) {
-      const timeoutMs = options.timeoutMs ?? runtime.videoTimeoutMs;
+      const timeoutMs =
+        options.timeoutMs ??
+        (handle.operation === 'removeVideoBackground' ? runtime.videoTimeoutMs : runtime.imageTimeoutMs);
       return withCallSignal({ signal: options.signal, timeoutMs }, async (context, deadline) => {
         const reporter = new ProgressReporter(handle.provider, options.onProgress);
         const first = latestUpdate ?? (await statusOnce(context, deadline));

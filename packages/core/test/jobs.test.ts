@@ -6,11 +6,11 @@ import { fastTimings as fast, rejection } from './support/rejection.js';
 
 const video = 'https://cdn.example.com/clip.mp4';
 
-describe('video background removal jobs', () => {
+describe('provider jobs', () => {
   it('starts a job, saves its handle as JSON, and resumes it in another Backdrop', async () => {
     const adapter = createFakeAdapter({ uploads: true, steps: [{ state: 'running', percent: 40 }] });
     const first = createBackdrop({ providers: [adapter], ...fast });
-    const job = await first.startVideoBackgroundRemoval({
+    const job = await first.startRemoveVideoBackground({
       video: makeVideoHeader('webm'),
       background: 'green',
       container: 'mp4_h264',
@@ -30,7 +30,7 @@ describe('video background removal jobs', () => {
     });
 
     const second = createBackdrop({ providers: [adapter], ...fast });
-    const resumed = second.resumeVideoBackgroundRemoval(JSON.parse(saved) as JobHandle);
+    const resumed = second.resumeJob(JSON.parse(saved) as JobHandle);
     expect(await resumed.status()).toEqual({
       state: 'running',
       percent: 40,
@@ -61,11 +61,11 @@ describe('video background removal jobs', () => {
   it('cancels a job on request', async () => {
     const adapter = createFakeAdapter({ steps: [{ state: 'running' }, { state: 'running' }] });
     const backdrop = createBackdrop({ providers: [adapter], ...fast });
-    const job = await backdrop.startVideoBackgroundRemoval({ video });
+    const job = await backdrop.startRemoveVideoBackground({ video });
     await job.cancel();
     expect(adapter.calls.cancel.map((handle) => handle.id)).toEqual([job.handle.id]);
     expect((await job.status()).state).toBe('cancelled');
-    const error = await rejection(backdrop.resumeVideoBackgroundRemoval(job.handle).wait());
+    const error = await rejection(backdrop.resumeJob(job.handle).wait());
     expect(error).toMatchObject({ code: 'aborted', requestId: job.handle.id });
   });
 
@@ -73,7 +73,7 @@ describe('video background removal jobs', () => {
     const adapter = createFakeAdapter({
       steps: Array.from({ length: 1000 }, () => ({ state: 'running' as const })),
     });
-    const job = await createBackdrop({ providers: [adapter], ...fast }).startVideoBackgroundRemoval({
+    const job = await createBackdrop({ providers: [adapter], ...fast }).startRemoveVideoBackground({
       video,
     });
     const error = await rejection(job.wait({ timeoutMs: 50 }));
@@ -81,10 +81,27 @@ describe('video background removal jobs', () => {
     expect(adapter.calls.cancel).toHaveLength(1);
   });
 
+  it('starts image jobs with a webhook and returns at once, then resumes them', async () => {
+    const adapter = createFakeAdapter({ steps: [{ state: 'running' }] });
+    const backdrop = createBackdrop({ providers: [adapter], ...fast });
+    const job = await backdrop.startReplaceBackground({
+      image: video.replace('.mp4', '.png'),
+      prompt: 'x',
+      webhookUrl: 'https://hooks.example.com/done',
+    });
+    expect(adapter.calls.start[0]?.webhookUrl).toBe('https://hooks.example.com/done');
+    expect(adapter.calls.status).toHaveLength(0);
+    expect(job.handle.operation).toBe('replaceBackground');
+    const result = await backdrop.resumeJob(job.handle).wait();
+    expect(result.model).toBe('fake-replace');
+    const removal = await backdrop.startRemoveBackground({ image: video.replace('.mp4', '.png') });
+    expect(removal.handle.operation).toBe('removeBackground');
+  });
+
   it('checks a saved handle before resuming it', () => {
     const backdrop = createBackdrop({ providers: [createFakeAdapter()] });
     expect(() =>
-      backdrop.resumeVideoBackgroundRemoval({
+      backdrop.resumeJob({
         provider: 'fal',
         operation: 'removeVideoBackground',
         model: 'm',
@@ -92,7 +109,7 @@ describe('video background removal jobs', () => {
       }),
     ).toThrow('handle.provider: "fal" is not configured; configured: fake');
     expect(() =>
-      backdrop.resumeVideoBackgroundRemoval({
+      backdrop.resumeJob({
         provider: 'fake',
         operation: 'removeVideoBackground',
         model: 'm',
@@ -102,7 +119,7 @@ describe('video background removal jobs', () => {
 
   it('says so when the provider cannot cancel', async () => {
     const adapter = createFakeAdapter({ withoutCancel: true, steps: [{ state: 'running' }] });
-    const job = await createBackdrop({ providers: [adapter], ...fast }).startVideoBackgroundRemoval({
+    const job = await createBackdrop({ providers: [adapter], ...fast }).startRemoveVideoBackground({
       video,
     });
     expect((await rejection(job.cancel())).message).toBe('fake cannot cancel removeVideoBackground jobs');
