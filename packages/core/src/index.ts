@@ -102,3 +102,5 @@ export type {
 } from './spec/realtime.js';
 export type { BackdropWarning } from './spec/warning.js';
 export { countWords } from './text/count-words.js';
+export { describeValue } from './text/describe-value.js';
+export { rule as validationRule } from './schemas/rule.js';

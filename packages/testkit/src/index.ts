@@ -1,3 +1,15 @@
 export { type FixtureName, fixtureNames, fixturePath, readFixture } from './fixtures.js';
 export { type MediaServer, startMediaServer } from './media-server.js';
 export { makeSampleImage, makeVideoHeader, type SampleImageFormat } from './sample-media.js';
+export { type Fault, FaultInjector, type FaultRule } from './fault-injector.js';
+export { readPixel, removeBackground, replaceBackground } from './image-processing.js';
+export {
+  type FalEmulator,
+  type FalEmulatorOptions,
+  type FalJob,
+  falHosts,
+  type RecordedFalRequest,
+  startFalEmulator,
+  type WebhookDelivery,
+} from './fal/fal-emulator.js';
+export { createFalWebhookKey, type FalWebhookKey, signFalWebhook } from './fal/fal-webhook-signer.js';

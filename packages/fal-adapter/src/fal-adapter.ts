@@ -1,0 +1,62 @@
+import { type BackdropAdapter, BackdropError, type RemoveBackgroundCall, type ReplaceBackgroundCall } from '@backdrop/core';
+import { createFalClient, type FalClient } from '@fal-ai/client';
+import { falCapabilities } from './fal-capabilities.js';
+import { createFalFetch } from './fal-fetch.js';
+import { prepareFalProviderOptions } from './fal-provider-options.js';
+import { createFalQueueOperation } from './fal-queue-operation.js';
+import { falRemoveBackground } from './fal-remove-background.js';
+import { falReplaceBackground } from './fal-replace-background.js';
+
+export interface FalOptions {
+  /** A fal key (`FAL_KEY`, or `key_id:key_secret`). Defaults to the FAL_KEY environment variable, except with a proxy. */
+  credentials?: string | undefined;
+  /**
+   * Send every call through a server that speaks fal's server-proxy protocol (header
+   * `x-fal-target-url`), in Node as in browsers: the key then stays on that server.
+   */
+  proxyUrl?: string | undefined;
+  /** The fetch to use (default: the global one). */
+  fetch?: typeof fetch | undefined;
+}
+
+function environmentKey(): string | undefined {
+  const environment = (globalThis as { process?: { env?: Record<string, string | undefined> } }).process?.env;
+  return environment?.FAL_KEY || undefined;
+}
+
+/** Creates the fal adapter: Bria background removal and replacement on fal.ai. */
+export function createFal(options: FalOptions = {}): BackdropAdapter {
+  // A browser app behind a proxy has no key of its own; the proxy adds it.
+  const credentials = options.credentials ?? (options.proxyUrl ? undefined : environmentKey());
+  let client: FalClient | undefined;
+
+  const getClient = (): FalClient => {
+    if (!credentials && !options.proxyUrl) {
+      throw new BackdropError({
+        code: 'auth',
+        provider: 'fal',
+        message: 'fal has no credentials: set FAL_KEY, pass createFal({ credentials }), or send calls through a proxyUrl',
+      });
+    }
+    client ??= createFalClient({
+      credentials,
+      ...(options.proxyUrl ? { proxyUrl: { url: options.proxyUrl, when: 'always' as const } } : {}),
+      fetch: createFalFetch(options.fetch ?? ((input, init) => globalThis.fetch(input, init))),
+    });
+    return client;
+  };
+
+  return {
+    specificationVersion: 'v1',
+    provider: 'fal',
+    displayName: 'fal',
+    capabilities: falCapabilities,
+    prepareProviderOptions: prepareFalProviderOptions,
+    async uploadFile(file) {
+      const url = await getClient().storage.upload(new File([file.data], file.fileName, { type: file.contentType }));
+      return { url };
+    },
+    removeBackground: createFalQueueOperation<RemoveBackgroundCall>(getClient, falRemoveBackground),
+    replaceBackground: createFalQueueOperation<ReplaceBackgroundCall>(getClient, falReplaceBackground),
+  };
+}

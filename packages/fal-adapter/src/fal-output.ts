@@ -1,0 +1,42 @@
+import { type AdapterMedia, type AdapterOutputFile, BackdropError } from '@backdrop/core';
+import { z } from 'zod';
+
+// Minimal and lenient, like the AI SDK's response schemas: only what is read is required.
+const falFileSchema = z.object({
+  url: z.string(),
+  content_type: z.string().nullish(),
+  file_size: z.number().nullish(),
+  width: z.number().nullish(),
+  height: z.number().nullish(),
+});
+
+export const falImageOutputSchema = z.object({ image: falFileSchema });
+export const falImagesOutputSchema = z.object({ images: z.array(falFileSchema).min(1), seed: z.number().nullish() });
+
+export function toOutputFile(file: z.infer<typeof falFileSchema>): AdapterOutputFile {
+  return {
+    url: file.url,
+    contentType: file.content_type ?? undefined,
+    sizeBytes: file.file_size ?? undefined,
+    width: file.width ?? undefined,
+    height: file.height ?? undefined,
+  };
+}
+
+/** Parses a fal output, or explains which endpoint answered with what. */
+export function parseFalOutput<Schema extends z.ZodType>(schema: Schema, data: unknown, endpoint: string): z.output<Schema> {
+  const result = schema.safeParse(data);
+  if (result.success) return result.data;
+  throw new BackdropError({
+    code: 'provider_error',
+    provider: 'fal',
+    retryable: false,
+    message: `${endpoint} answered with an unexpected output (${result.error.issues[0]?.path.join('.') || 'body'}: ${result.error.issues[0]?.message})`,
+  });
+}
+
+/** fal reads inputs from URLs: core has uploaded local bytes through fal storage already. */
+export function mediaUrl(media: AdapterMedia): string {
+  if (media.kind === 'url') return media.url;
+  throw new BackdropError({ code: 'provider_error', provider: 'fal', retryable: false, message: 'fal needs an uploaded file URL' });
+}

@@ -1,0 +1,44 @@
+import { BackdropError, type OperationName, validationRule as rule } from '@backdrop/core';
+import { z } from 'zod';
+import { falEndpointIds } from './fal-endpoints.js';
+
+const endpointIds = Object.values(falEndpointIds);
+
+const falProviderOptionsSchema = z.strictObject({
+  /** Use this endpoint and no other; a request it cannot serve is refused, naming one that can. */
+  endpoint: z.enum(endpointIds, rule(`must be one of ${endpointIds.join(', ')}`)).optional(),
+  /** Inference steps of bria/replace-background (its default is 30). */
+  inferenceSteps: z
+    .number(rule('must be a whole number of at least 1'))
+    .int(rule('must be a whole number of at least 1'))
+    .min(1, rule('must be a whole number of at least 1'))
+    .optional(),
+  /** Ask fal to return outputs inline as data URIs (and keep them out of the request history). */
+  syncMode: z.boolean(rule('must be true or false')).optional(),
+  /** fal's queue priority. */
+  priority: z.enum(['low', 'normal'], rule('must be low or normal')).optional(),
+  /** Seconds a queued request may wait to start before fal gives up on it (more than 1). */
+  startTimeoutSeconds: z.number(rule('must be a number of seconds above 1')).gt(1, rule('must be a number of seconds above 1')).optional(),
+});
+
+/** Options only fal understands, under `providerOptions.fal`. */
+export type FalProviderOptions = z.infer<typeof falProviderOptionsSchema>;
+
+/** Validates `providerOptions.fal`, naming the field, the rule and the value on failure. */
+export function parseFalProviderOptions(options: unknown): FalProviderOptions {
+  if (options === undefined) return {};
+  const result = falProviderOptionsSchema.safeParse(options);
+  if (result.success) return result.data;
+  const issue = result.error.issues[0];
+  const key = issue?.code === 'unrecognized_keys' ? issue.keys[0] : issue?.path.join('.');
+  const field = `providerOptions.fal${key ? `.${key}` : ''}`;
+  const message =
+    issue?.code === 'unrecognized_keys'
+      ? `${field}: not a fal option (fal takes ${Object.keys(falProviderOptionsSchema.shape).join(', ')})`
+      : `${field}: ${issue?.message ?? 'invalid'}`;
+  throw new BackdropError({ code: 'invalid_input', provider: 'fal', field, message });
+}
+
+export function prepareFalProviderOptions(_operation: OperationName, options: unknown): { model?: string | undefined } {
+  return { model: parseFalProviderOptions(options).endpoint };
+}
