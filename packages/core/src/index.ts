@@ -35,6 +35,7 @@ export type { RealtimeSession, RealtimeSessionStats } from './realtime/realtime-
 export type { BackdropOutput } from './results/backdrop-output.js';
 export type { BackdropResult, ImageResult, VideoResult } from './results/results.js';
 export type { RemoveBackgroundRequest, ReplaceBackgroundRequest } from './schemas/image-schemas.js';
+export { rule as validationRule } from './schemas/rule.js';
 export type {
   BackgroundInput,
   RealtimeVideoRequest,
@@ -103,4 +104,3 @@ export type {
 export type { BackdropWarning } from './spec/warning.js';
 export { countWords } from './text/count-words.js';
 export { describeValue } from './text/describe-value.js';
-export { rule as validationRule } from './schemas/rule.js';

@@ -1,4 +1,9 @@
-import { type BackdropAdapter, BackdropError, type RemoveBackgroundCall, type ReplaceBackgroundCall } from '@backdrop/core';
+import {
+  type BackdropAdapter,
+  BackdropError,
+  type RemoveBackgroundCall,
+  type ReplaceBackgroundCall,
+} from '@backdrop/core';
 import { createFalClient, type FalClient } from '@fal-ai/client';
 import { falCapabilities } from './fal-capabilities.js';
 import { createFalFetch } from './fal-fetch.js';
@@ -35,7 +40,8 @@ export function createFal(options: FalOptions = {}): BackdropAdapter {
       throw new BackdropError({
         code: 'auth',
         provider: 'fal',
-        message: 'fal has no credentials: set FAL_KEY, pass createFal({ credentials }), or send calls through a proxyUrl',
+        message:
+          'fal has no credentials: set FAL_KEY, pass createFal({ credentials }), or send calls through a proxyUrl',
       });
     }
     client ??= createFalClient({
@@ -53,7 +59,9 @@ export function createFal(options: FalOptions = {}): BackdropAdapter {
     capabilities: falCapabilities,
     prepareProviderOptions: prepareFalProviderOptions,
     async uploadFile(file) {
-      const url = await getClient().storage.upload(new File([file.data], file.fileName, { type: file.contentType }));
+      const url = await getClient().storage.upload(
+        new File([file.data], file.fileName, { type: file.contentType }),
+      );
       return { url };
     },
     removeBackground: createFalQueueOperation<RemoveBackgroundCall>(getClient, falRemoveBackground),

@@ -63,9 +63,17 @@ export function mapFalHttpFailure(failure: FalHttpFailure): BackdropError {
     const first = items[0];
     const field = normalizedFieldName(first?.loc);
     const reasons = items
-      .map((item) => `${normalizedFieldName(item.loc) ?? 'request'}: ${item.msg ?? 'invalid'}${item.type ? ` (${item.type})` : ''}`)
+      .map(
+        (item) =>
+          `${normalizedFieldName(item.loc) ?? 'request'}: ${item.msg ?? 'invalid'}${item.type ? ` (${item.type})` : ''}`,
+      )
       .join('; ');
-    return new BackdropError({ ...common, code: 'invalid_input', field, message: `fal rejected the input while ${action}: ${reasons || explanation}` });
+    return new BackdropError({
+      ...common,
+      code: 'invalid_input',
+      field,
+      message: `fal rejected the input while ${action}: ${reasons || explanation}`,
+    });
   }
   if (status === 401 || status === 403) {
     return new BackdropError({
@@ -82,9 +90,14 @@ export function mapFalHttpFailure(failure: FalHttpFailure): BackdropError {
       message: `fal is rate limiting requests (HTTP 429) while ${action}`,
     });
   }
-  const errorType = headers.get('x-fal-error-type') ?? (body as { error_type?: unknown } | undefined)?.error_type;
+  const errorType =
+    headers.get('x-fal-error-type') ?? (body as { error_type?: unknown } | undefined)?.error_type;
   if (status === 499 || errorType === 'client_cancelled') {
-    return new BackdropError({ ...common, code: 'aborted', message: `the fal request was cancelled (${action})` });
+    return new BackdropError({
+      ...common,
+      code: 'aborted',
+      message: `the fal request was cancelled (${action})`,
+    });
   }
   if (status >= 500) {
     const userTimeout = status === 504 && headers.get('x-fal-request-timeout-type') === 'user';
@@ -96,5 +109,9 @@ export function mapFalHttpFailure(failure: FalHttpFailure): BackdropError {
       message: `fal failed while ${action} (HTTP ${status}${typeof errorType === 'string' ? `, ${errorType}` : ''}): ${explanation}`,
     });
   }
-  return new BackdropError({ ...common, code: 'provider_rejected', message: `fal rejected the request while ${action} (HTTP ${status}): ${explanation}` });
+  return new BackdropError({
+    ...common,
+    code: 'provider_rejected',
+    message: `fal rejected the request while ${action} (HTTP ${status}): ${explanation}`,
+  });
 }

@@ -43,7 +43,12 @@ export function createFalFetch(baseFetch: typeof fetch): typeof fetch {
       });
     }
     if (!response.ok) {
-      throw mapFalHttpFailure({ status: response.status, body: await readBody(response), headers: response.headers, action });
+      throw mapFalHttpFailure({
+        status: response.status,
+        body: await readBody(response),
+        headers: response.headers,
+        action,
+      });
     }
     if (!(response.headers.get('content-type') ?? '').includes('application/json')) return response;
     const text = await response.text();
@@ -58,6 +63,10 @@ export function createFalFetch(baseFetch: typeof fetch): typeof fetch {
         message: `fal answered ${action} with malformed JSON`,
       });
     }
-    return new Response(text, { status: response.status, statusText: response.statusText, headers: response.headers });
+    return new Response(text, {
+      status: response.status,
+      statusText: response.statusText,
+      headers: response.headers,
+    });
   };
 }

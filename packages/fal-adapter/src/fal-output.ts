@@ -11,7 +11,10 @@ const falFileSchema = z.object({
 });
 
 export const falImageOutputSchema = z.object({ image: falFileSchema });
-export const falImagesOutputSchema = z.object({ images: z.array(falFileSchema).min(1), seed: z.number().nullish() });
+export const falImagesOutputSchema = z.object({
+  images: z.array(falFileSchema).min(1),
+  seed: z.number().nullish(),
+});
 
 export function toOutputFile(file: z.infer<typeof falFileSchema>): AdapterOutputFile {
   return {
@@ -24,7 +27,11 @@ export function toOutputFile(file: z.infer<typeof falFileSchema>): AdapterOutput
 }
 
 /** Parses a fal output, or explains which endpoint answered with what. */
-export function parseFalOutput<Schema extends z.ZodType>(schema: Schema, data: unknown, endpoint: string): z.output<Schema> {
+export function parseFalOutput<Schema extends z.ZodType>(
+  schema: Schema,
+  data: unknown,
+  endpoint: string,
+): z.output<Schema> {
   const result = schema.safeParse(data);
   if (result.success) return result.data;
   throw new BackdropError({
@@ -38,5 +45,10 @@ export function parseFalOutput<Schema extends z.ZodType>(schema: Schema, data: u
 /** fal reads inputs from URLs: core has uploaded local bytes through fal storage already. */
 export function mediaUrl(media: AdapterMedia): string {
   if (media.kind === 'url') return media.url;
-  throw new BackdropError({ code: 'provider_error', provider: 'fal', retryable: false, message: 'fal needs an uploaded file URL' });
+  throw new BackdropError({
+    code: 'provider_error',
+    provider: 'fal',
+    retryable: false,
+    message: 'fal needs an uploaded file URL',
+  });
 }

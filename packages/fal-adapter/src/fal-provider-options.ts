@@ -18,7 +18,10 @@ const falProviderOptionsSchema = z.strictObject({
   /** fal's queue priority. */
   priority: z.enum(['low', 'normal'], rule('must be low or normal')).optional(),
   /** Seconds a queued request may wait to start before fal gives up on it (more than 1). */
-  startTimeoutSeconds: z.number(rule('must be a number of seconds above 1')).gt(1, rule('must be a number of seconds above 1')).optional(),
+  startTimeoutSeconds: z
+    .number(rule('must be a number of seconds above 1'))
+    .gt(1, rule('must be a number of seconds above 1'))
+    .optional(),
 });
 
 /** Options only fal understands, under `providerOptions.fal`. */
@@ -39,6 +42,9 @@ export function parseFalProviderOptions(options: unknown): FalProviderOptions {
   throw new BackdropError({ code: 'invalid_input', provider: 'fal', field, message });
 }
 
-export function prepareFalProviderOptions(_operation: OperationName, options: unknown): { model?: string | undefined } {
+export function prepareFalProviderOptions(
+  _operation: OperationName,
+  options: unknown,
+): { model?: string | undefined } {
   return { model: parseFalProviderOptions(options).endpoint };
 }

@@ -35,10 +35,9 @@ function warningsOf(handle: JobHandle): BackdropWarning[] {
  * A normalized operation over fal's queue: submit, then status with logs, the result once
  * COMPLETED, and cancel. Core polls and retries; this maps and talks to fal.
  */
-export function createFalQueueOperation<Call extends { providerOptions: unknown; webhookUrl?: string | undefined }>(
-  client: () => FalClient,
-  mapping: FalOperationMapping<Call>,
-): JobOperation<Call> {
+export function createFalQueueOperation<
+  Call extends { providerOptions: unknown; webhookUrl?: string | undefined },
+>(client: () => FalClient, mapping: FalOperationMapping<Call>): JobOperation<Call> {
   return {
     async start(call, context) {
       const options = parseFalProviderOptions(call.providerOptions);
@@ -70,12 +69,19 @@ export function createFalQueueOperation<Call extends { providerOptions: unknown;
       if (status.status === 'IN_QUEUE') return { state: 'queued', position: status.queue_position, logs };
       if (status.status === 'IN_PROGRESS') return { state: 'running', logs };
       try {
-        const result = await client().queue.result(handle.model, { requestId: handle.id, abortSignal: context.signal });
+        const result = await client().queue.result(handle.model, {
+          requestId: handle.id,
+          abortSignal: context.signal,
+        });
         const output = mapping.toOutput(handle.model, result.data, memoOf(handle));
         return {
           state: 'completed',
           logs,
-          output: { ...output, requestId: result.requestId || handle.id, warnings: [...warningsOf(handle), ...(output.warnings ?? [])] },
+          output: {
+            ...output,
+            requestId: result.requestId || handle.id,
+            warnings: [...warningsOf(handle), ...(output.warnings ?? [])],
+          },
         };
       } catch (error) {
         // The model's own refusal (422, moderation, a cancelled request) ends the job; a

@@ -47,7 +47,8 @@ function header(headers: FalWebhookInput['headers'], name: string): string | und
 function hexToBytes(hex: string): Uint8Array<ArrayBuffer> | undefined {
   if (!/^(?:[0-9a-f]{2})+$/i.test(hex)) return undefined;
   const bytes = new Uint8Array(hex.length / 2);
-  for (let index = 0; index < bytes.length; index++) bytes[index] = Number.parseInt(hex.slice(index * 2, index * 2 + 2), 16);
+  for (let index = 0; index < bytes.length; index++)
+    bytes[index] = Number.parseInt(hex.slice(index * 2, index * 2 + 2), 16);
   return bytes;
 }
 
@@ -60,10 +61,14 @@ async function loadKeys(url: string, fetchFunction: typeof fetch, now: number): 
   const response = await fetchFunction(url, { headers: { accept: 'application/json' } });
   if (!response.ok) throw refuse(`could not fetch fal's signing keys (HTTP ${response.status})`);
   const { keys } = (await response.json()) as { keys?: Array<{ kty?: string; crv?: string; x?: string }> };
-  const usable = (keys ?? []).filter((key) => key.kty === 'OKP' && key.crv === 'Ed25519' && typeof key.x === 'string');
+  const usable = (keys ?? []).filter(
+    (key) => key.kty === 'OKP' && key.crv === 'Ed25519' && typeof key.x === 'string',
+  );
   const imported = await Promise.all(
     usable.map((key) =>
-      crypto.subtle.importKey('jwk', { kty: 'OKP', crv: 'Ed25519', x: key.x }, { name: 'Ed25519' }, false, ['verify']),
+      crypto.subtle.importKey('jwk', { kty: 'OKP', crv: 'Ed25519', x: key.x }, { name: 'Ed25519' }, false, [
+        'verify',
+      ]),
     ),
   );
   keyCache.set(url, { keys: imported, fetchedAt: now });
@@ -75,7 +80,10 @@ async function loadKeys(url: string, fetchFunction: typeof fetch, now: number): 
  * against fal's published keys (cached a day, refetched when a key may have rotated), and a
  * timestamp within the tolerance. Returns the event, or throws an `auth` BackdropError saying why.
  */
-export async function verifyFalWebhook(input: FalWebhookInput, options: VerifyFalWebhookOptions = {}): Promise<FalWebhookEvent> {
+export async function verifyFalWebhook(
+  input: FalWebhookInput,
+  options: VerifyFalWebhookOptions = {},
+): Promise<FalWebhookEvent> {
   const now = options.now?.() ?? Date.now();
   const url = options.jwksUrl ?? falJwksUrl;
   const fetchFunction = options.fetch ?? ((resource, init) => globalThis.fetch(resource, init));
@@ -94,9 +102,11 @@ export async function verifyFalWebhook(input: FalWebhookInput, options: VerifyFa
   if (missing) throw refuse(`the ${missing[0]} header is missing`);
 
   const signedAt = Number(timestamp);
-  if (!Number.isFinite(signedAt)) throw refuse(`the timestamp ${JSON.stringify(timestamp)} is not a number of seconds`);
+  if (!Number.isFinite(signedAt))
+    throw refuse(`the timestamp ${JSON.stringify(timestamp)} is not a number of seconds`);
   const skew = Math.abs(now / 1000 - signedAt);
-  if (skew > tolerance) throw refuse(`the timestamp is ${Math.round(skew)} s from now; at most ${tolerance} s is accepted`);
+  if (skew > tolerance)
+    throw refuse(`the timestamp is ${Math.round(skew)} s from now; at most ${tolerance} s is accepted`);
 
   const signature = hexToBytes(signatureHex ?? '');
   if (!signature) throw refuse('the signature is not hex');

@@ -11,9 +11,16 @@ describe('fal removeBackground', () => {
     harness = await startFalHarness();
     const photo = await readFixture('ruby_mug.jpg');
     const events: ProgressEvent[] = [];
-    const result = await harness.backdrop.removeBackground({ image: photo, onProgress: (event) => events.push(event) });
+    const result = await harness.backdrop.removeBackground({
+      image: photo,
+      onProgress: (event) => events.push(event),
+    });
 
-    expect(result).toMatchObject({ provider: 'fal', model: 'fal-ai/bria/background/remove', estimatedCostUsd: 0.018 });
+    expect(result).toMatchObject({
+      provider: 'fal',
+      model: 'fal-ai/bria/background/remove',
+      estimatedCostUsd: 0.018,
+    });
     const job = harness.emulator.jobs.get(result.requestId ?? '');
     expect(job?.input.image_url).toMatch(/\/files\/.+\/image\.jpg$/);
     expect(harness.apiCalls()).toEqual(
@@ -32,7 +39,9 @@ describe('fal removeBackground', () => {
     const centre = await readPixel(png, 600, 640);
     expect(centre[3]).toBe(255);
     expect(centre[0]).toBeGreaterThan(centre[1]);
-    expect(events.map((event) => event.type)).toEqual(expect.arrayContaining(['uploading', 'queued', 'running', 'done']));
+    expect(events.map((event) => event.type)).toEqual(
+      expect.arrayContaining(['uploading', 'queued', 'running', 'done']),
+    );
     expect(events.find((event) => event.type === 'queued')).toMatchObject({ position: 0 });
     // Every log line arrives once, in order, however the polls fell.
     const logs = events.flatMap((event) => (event.type === 'running' ? event.logs : []));

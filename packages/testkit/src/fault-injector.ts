@@ -35,7 +35,9 @@ export class FaultInjector {
   }
 
   private take(context: FaultContext): Fault | undefined {
-    const index = this.rules.findIndex((rule) => rule.operation === undefined || rule.operation === context.operation);
+    const index = this.rules.findIndex(
+      (rule) => rule.operation === undefined || rule.operation === context.operation,
+    );
     const rule = this.rules[index];
     if (!rule) return undefined;
     rule.remaining--;
@@ -56,7 +58,12 @@ export class FaultInjector {
         await new Promise((resolve) => setTimeout(resolve, fault.delayMs));
         return false;
       case 'status':
-        sendJson(response, fault.status, fault.body ?? { detail: `Injected HTTP ${fault.status}` }, fault.headers);
+        sendJson(
+          response,
+          fault.status,
+          fault.body ?? { detail: `Injected HTTP ${fault.status}` },
+          fault.headers,
+        );
         return true;
       case 'rate-limit':
         sendJson(response, 429, fault.body ?? { detail: 'Rate limit exceeded' }, {

@@ -28,7 +28,8 @@ function borderColour(image: RawImage): [number, number, number] {
     sample(0, y);
     sample(width - 1, y);
   }
-  const median = (values: number[]) => values.sort((left, right) => left - right)[Math.floor(values.length / 2)] ?? 0;
+  const median = (values: number[]) =>
+    values.sort((left, right) => left - right)[Math.floor(values.length / 2)] ?? 0;
   return [median(channels[0] ?? []), median(channels[1] ?? []), median(channels[2] ?? [])];
 }
 
@@ -53,17 +54,26 @@ function foregroundMask(image: RawImage): Uint8Array {
 }
 
 /** Removes the background: an RGBA PNG of the same size whose background is transparent. */
-export async function removeBackground(bytes: Uint8Array): Promise<{ png: Buffer; width: number; height: number }> {
+export async function removeBackground(
+  bytes: Uint8Array,
+): Promise<{ png: Buffer; width: number; height: number }> {
   const image = await decodeRgba(bytes);
   const mask = foregroundMask(image);
   const output = Buffer.from(image.data);
   for (let pixel = 0; pixel < mask.length; pixel++) output[pixel * 4 + 3] = mask[pixel] ?? 0;
-  const png = await sharp(output, { raw: { width: image.width, height: image.height, channels: 4 } }).png().toBuffer();
+  const png = await sharp(output, { raw: { width: image.width, height: image.height, channels: 4 } })
+    .png()
+    .toBuffer();
   return { png, width: image.width, height: image.height };
 }
 
 /** A background drawn from a prompt and a seed: the same pair always gives the same picture. */
-async function promptBackground(prompt: string, seed: number, width: number, height: number): Promise<Buffer> {
+async function promptBackground(
+  prompt: string,
+  seed: number,
+  width: number,
+  height: number,
+): Promise<Buffer> {
   const digest = createHash('sha256').update(`${prompt}\n${seed}`).digest();
   const colour = (offset: number) => `rgb(${digest[offset]},${digest[offset + 1]},${digest[offset + 2]})`;
   const svg = `<svg xmlns="http://www.w3.org/2000/svg" width="${width}" height="${height}">
@@ -84,24 +94,41 @@ export async function replaceBackground(
   const image = await decodeRgba(bytes);
   const mask = foregroundMask(image);
   const background = options.referenceImage
-    ? await sharp(options.referenceImage).resize(image.width, image.height, { fit: 'cover' }).ensureAlpha().raw().toBuffer()
+    ? await sharp(options.referenceImage)
+        .resize(image.width, image.height, { fit: 'cover' })
+        .ensureAlpha()
+        .raw()
+        .toBuffer()
     : await promptBackground(options.prompt ?? '', options.seed, image.width, image.height);
   const output = Buffer.alloc(image.width * image.height * 4);
   for (let pixel = 0; pixel < mask.length; pixel++) {
     const alpha = (mask[pixel] ?? 0) / 255;
     for (let channel = 0; channel < 3; channel++) {
       const offset = pixel * 4 + channel;
-      output[offset] = Math.round((image.data[offset] ?? 0) * alpha + (background[offset] ?? 0) * (1 - alpha));
+      output[offset] = Math.round(
+        (image.data[offset] ?? 0) * alpha + (background[offset] ?? 0) * (1 - alpha),
+      );
     }
     output[pixel * 4 + 3] = 255;
   }
-  const png = await sharp(output, { raw: { width: image.width, height: image.height, channels: 4 } }).png().toBuffer();
+  const png = await sharp(output, { raw: { width: image.width, height: image.height, channels: 4 } })
+    .png()
+    .toBuffer();
   return { png, width: image.width, height: image.height };
 }
 
 /** Reads one pixel of an encoded image, for tests that check what an emulator produced. */
-export async function readPixel(bytes: Uint8Array, x: number, y: number): Promise<[number, number, number, number]> {
+export async function readPixel(
+  bytes: Uint8Array,
+  x: number,
+  y: number,
+): Promise<[number, number, number, number]> {
   const image = await decodeRgba(bytes);
   const offset = (y * image.width + x) * 4;
-  return [image.data[offset] ?? 0, image.data[offset + 1] ?? 0, image.data[offset + 2] ?? 0, image.data[offset + 3] ?? 0];
+  return [
+    image.data[offset] ?? 0,
+    image.data[offset + 1] ?? 0,
+    image.data[offset + 2] ?? 0,
+    image.data[offset + 3] ?? 0,
+  ];
 }

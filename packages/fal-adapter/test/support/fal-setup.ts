@@ -11,7 +11,11 @@ export interface FalHarness {
 
 /** An emulator and a Backdrop whose fal adapter talks to it with the real @fal-ai/client. */
 export async function startFalHarness(
-  options: { emulator?: FalEmulatorOptions; fal?: FalOptions; backdrop?: Partial<Parameters<typeof createBackdrop>[0]> } = {},
+  options: {
+    emulator?: FalEmulatorOptions;
+    fal?: FalOptions;
+    backdrop?: Partial<Parameters<typeof createBackdrop>[0]>;
+  } = {},
 ): Promise<FalHarness> {
   const emulator = await startFalEmulator(options.emulator);
   const fal = createFal({ credentials: 'test-fal-key', fetch: emulator.fetch, ...options.fal });
@@ -26,7 +30,9 @@ export async function startFalHarness(
     emulator,
     backdrop,
     apiCalls: () =>
-      emulator.requests.filter((request) => request.host !== 'loopback').map((request) => `${request.method} ${request.host}${request.path}`),
+      emulator.requests
+        .filter((request) => request.host !== 'loopback')
+        .map((request) => `${request.method} ${request.host}${request.path}`),
   };
 }
 

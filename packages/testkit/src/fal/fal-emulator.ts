@@ -3,7 +3,13 @@ import { createServer, type IncomingMessage, type ServerResponse } from 'node:ht
 import type { AddressInfo } from 'node:net';
 import { FaultInjector } from '../fault-injector.js';
 import { parseJson, readBody, sendJson } from '../http-helpers.js';
-import { type EndpointContext, type FalEndpoint, type FalImage, FalModelFailure, falEndpoints } from './fal-endpoints.js';
+import {
+  type EndpointContext,
+  type FalEndpoint,
+  type FalImage,
+  FalModelFailure,
+  falEndpoints,
+} from './fal-endpoints.js';
 import { falModelError } from './fal-validation.js';
 import { createFalWebhookKey, type FalWebhookKey, signFalWebhook } from './fal-webhook-signer.js';
 
@@ -111,7 +117,10 @@ export async function startFalEmulator(options: FalEmulatorOptions = {}): Promis
 
   const jobs = new Map<string, FalJob>();
   const files = new Map<string, StoredFile>();
-  const multipartUploads = new Map<string, { fileId: string; contentType: string; parts: Map<number, Buffer> }>();
+  const multipartUploads = new Map<
+    string,
+    { fileId: string; contentType: string; parts: Map<number, Buffer> }
+  >();
   const requests: RecordedFalRequest[] = [];
   const webhookDeliveries: WebhookDelivery[] = [];
   const faults = new FaultInjector();
@@ -145,15 +154,29 @@ export async function startFalEmulator(options: FalEmulatorOptions = {}): Promis
       },
       storeImage(png, width, height, syncMode): FalImage {
         const fileName = `${randomUUID().replaceAll('-', '')}.png`;
-        const url = syncMode ? `data:image/png;base64,${png.toString('base64')}` : storeFile(png, 'image/png', fileName);
-        return { url, content_type: 'image/png', file_name: fileName, file_size: png.byteLength, width, height };
+        const url = syncMode
+          ? `data:image/png;base64,${png.toString('base64')}`
+          : storeFile(png, 'image/png', fileName);
+        return {
+          url,
+          content_type: 'image/png',
+          file_name: fileName,
+          file_size: png.byteLength,
+          width,
+          height,
+        };
       },
       async loadFile(url, field) {
         const failure = () =>
           new FalModelFailure(422, [
-            falModelError(field, 'file_download_error', 'Failed to download the file. Please check if the URL is accessible.', {
-              url,
-            }),
+            falModelError(
+              field,
+              'file_download_error',
+              'Failed to download the file. Please check if the URL is accessible.',
+              {
+                url,
+              },
+            ),
           ]);
         if (url.startsWith('data:')) {
           const base64 = url.slice(url.indexOf(',') + 1);
@@ -186,7 +209,12 @@ export async function startFalEmulator(options: FalEmulatorOptions = {}): Promis
       ...(job.state === 'IN_QUEUE' ? { queue_position: queuedAhead } : {}),
       logs: withLogs && job.state !== 'IN_QUEUE' ? job.logs : null,
       ...(job.state === 'COMPLETED'
-        ? { metrics: { inference_time: job.completedAt && job.startedAt ? (job.completedAt - job.startedAt) / 1000 : null } }
+        ? {
+            metrics: {
+              inference_time:
+                job.completedAt && job.startedAt ? (job.completedAt - job.startedAt) / 1000 : null,
+            },
+          }
         : {}),
     };
   }
@@ -201,11 +229,19 @@ export async function startFalEmulator(options: FalEmulatorOptions = {}): Promis
       payload: job.outcome.body,
       error: ok ? null : `Invalid status code: ${job.outcome.status}`,
     });
-    const headers = { 'content-type': 'application/json', ...signFalWebhook({ key: webhookKey.privateKey, requestId: job.id, userId: webhookUserId, body }) };
+    const headers = {
+      'content-type': 'application/json',
+      ...signFalWebhook({ key: webhookKey.privateKey, requestId: job.id, userId: webhookUserId, body }),
+    };
     const delivery: WebhookDelivery = { url: job.webhookUrl, status: undefined, headers, body };
     webhookDeliveries.push(delivery);
     try {
-      const response = await fetch(job.webhookUrl, { method: 'POST', headers, body, signal: AbortSignal.timeout(5_000) });
+      const response = await fetch(job.webhookUrl, {
+        method: 'POST',
+        headers,
+        body,
+        signal: AbortSignal.timeout(5_000),
+      });
       delivery.status = response.status;
       await response.body?.cancel();
     } catch {
@@ -222,7 +258,14 @@ export async function startFalEmulator(options: FalEmulatorOptions = {}): Promis
       job.outcome =
         error instanceof FalModelFailure
           ? { status: error.status, body: { detail: error.detail }, headers: { 'x-fal-retryable': 'false' } }
-          : { status: 500, body: { detail: `Internal error: ${(error as Error).message}`, error_type: 'runner_server_error' }, headers: { 'x-fal-error-type': 'runner_server_error' } };
+          : {
+              status: 500,
+              body: {
+                detail: `Internal error: ${(error as Error).message}`,
+                error_type: 'runner_server_error',
+              },
+              headers: { 'x-fal-error-type': 'runner_server_error' },
+            };
     }
     const remaining = Math.max(0, processingMs - (Date.now() - started));
     later(remaining, () => {
@@ -233,7 +276,11 @@ export async function startFalEmulator(options: FalEmulatorOptions = {}): Promis
     });
   }
 
-  function submit(endpoint: FalEndpoint, input: Record<string, unknown>, webhookUrl: string | undefined): FalJob {
+  function submit(
+    endpoint: FalEndpoint,
+    input: Record<string, unknown>,
+    webhookUrl: string | undefined,
+  ): FalJob {
     const job: FalJob = {
       id: randomUUID(),
       endpoint,
@@ -249,7 +296,12 @@ export async function startFalEmulator(options: FalEmulatorOptions = {}): Promis
       if (job.cancelled) return;
       job.state = 'IN_PROGRESS';
       job.startedAt = Date.now();
-      job.logs.push({ message: 'Request started', level: 'INFO', source: 'USER', timestamp: new Date().toISOString() });
+      job.logs.push({
+        message: 'Request started',
+        level: 'INFO',
+        source: 'USER',
+        timestamp: new Date().toISOString(),
+      });
       void execute(job);
     });
     return job;
@@ -273,7 +325,11 @@ export async function startFalEmulator(options: FalEmulatorOptions = {}): Promis
   }
 
   function streamStatus(job: FalJob, appPath: string, withLogs: boolean, response: ServerResponse): void {
-    response.writeHead(200, { 'content-type': 'text/event-stream', 'cache-control': 'no-cache', 'x-fal-request-id': job.id });
+    response.writeHead(200, {
+      'content-type': 'text/event-stream',
+      'cache-control': 'no-cache',
+      'x-fal-request-id': job.id,
+    });
     let last = '';
     const keepAlive = setInterval(() => response.write(': keep-alive\n\n'), keepAliveMs);
     const tick = setInterval(() => {
@@ -294,7 +350,13 @@ export async function startFalEmulator(options: FalEmulatorOptions = {}): Promis
     });
   }
 
-  async function handleQueue(method: string, path: string, search: URLSearchParams, body: unknown, response: ServerResponse): Promise<void> {
+  async function handleQueue(
+    method: string,
+    path: string,
+    search: URLSearchParams,
+    body: unknown,
+    response: ServerResponse,
+  ): Promise<void> {
     const endpointId = path.replace(/^\//, '');
     const endpoint = falEndpoints.get(endpointId);
     if (method === 'POST' && endpoint) {
@@ -317,11 +379,20 @@ export async function startFalEmulator(options: FalEmulatorOptions = {}): Promis
     }
     const [, appPath = '', requestId = '', suffix = ''] = match;
     const job = jobs.get(requestId);
-    const operation = suffix === '/status' ? 'status' : suffix === '/status/stream' ? 'stream' : suffix === '/cancel' ? 'cancel' : 'result';
+    const operation =
+      suffix === '/status'
+        ? 'status'
+        : suffix === '/status/stream'
+          ? 'stream'
+          : suffix === '/cancel'
+            ? 'cancel'
+            : 'result';
     if (await faults.apply({ operation }, response)) return;
     // The client calls status, result and cancel with owner/alias; the OpenAPI form uses the full id.
     const ownerAlias = appPath.split('/').slice(0, 2).join('/');
-    const knownApp = [...falEndpoints.keys()].some((id) => id === appPath || id.startsWith(`${ownerAlias}/`) || id === ownerAlias);
+    const knownApp = [...falEndpoints.keys()].some(
+      (id) => id === appPath || id.startsWith(`${ownerAlias}/`) || id === ownerAlias,
+    );
     if (!job || !knownApp || !job.endpoint.id.startsWith(ownerAlias)) {
       if (operation === 'cancel') sendJson(response, 404, { status: 'NOT_FOUND' });
       else sendJson(response, 404, { detail: `Request ${requestId} not found` });
@@ -329,7 +400,9 @@ export async function startFalEmulator(options: FalEmulatorOptions = {}): Promis
     }
     const withLogs = search.get('logs') === '1';
     if (operation === 'status' && method === 'GET') {
-      sendJson(response, statusCodeFor(job.state), statusBody(job, ownerAlias, withLogs), { 'x-fal-request-id': job.id });
+      sendJson(response, statusCodeFor(job.state), statusBody(job, ownerAlias, withLogs), {
+        'x-fal-request-id': job.id,
+      });
       return;
     }
     if (operation === 'stream' && method === 'GET') {
@@ -344,7 +417,11 @@ export async function startFalEmulator(options: FalEmulatorOptions = {}): Promis
       job.cancelled = true;
       job.state = 'COMPLETED';
       job.completedAt = Date.now();
-      job.outcome = { status: 499, body: { detail: 'Request cancelled by the client', error_type: 'client_cancelled' }, headers: { 'x-fal-error-type': 'client_cancelled' } };
+      job.outcome = {
+        status: 499,
+        body: { detail: 'Request cancelled by the client', error_type: 'client_cancelled' },
+        headers: { 'x-fal-error-type': 'client_cancelled' },
+      };
       sendJson(response, 202, { status: 'CANCELLATION_REQUESTED' });
       return;
     }
@@ -353,13 +430,21 @@ export async function startFalEmulator(options: FalEmulatorOptions = {}): Promis
         sendJson(response, 400, { detail: 'Request is still in progress' }, { 'x-fal-request-id': job.id });
         return;
       }
-      sendJson(response, job.outcome.status, job.outcome.body, { 'x-fal-request-id': job.id, ...job.outcome.headers });
+      sendJson(response, job.outcome.status, job.outcome.body, {
+        'x-fal-request-id': job.id,
+        ...job.outcome.headers,
+      });
       return;
     }
     sendJson(response, 405, { detail: 'Method Not Allowed' });
   }
 
-  async function handleRun(method: string, path: string, body: unknown, response: ServerResponse): Promise<void> {
+  async function handleRun(
+    method: string,
+    path: string,
+    body: unknown,
+    response: ServerResponse,
+  ): Promise<void> {
     const endpoint = falEndpoints.get(path.replace(/^\//, ''));
     if (!endpoint || method !== 'POST') {
       sendJson(response, 404, { detail: `Application '${path.replace(/^\//, '')}' not found` });
@@ -374,14 +459,23 @@ export async function startFalEmulator(options: FalEmulatorOptions = {}): Promis
     }
     const requestId = randomUUID();
     try {
-      sendJson(response, 200, await endpoint.run(input, endpointContext(undefined)), { 'x-fal-request-id': requestId });
+      sendJson(response, 200, await endpoint.run(input, endpointContext(undefined)), {
+        'x-fal-request-id': requestId,
+      });
     } catch (error) {
-      if (error instanceof FalModelFailure) sendJson(response, error.status, { detail: error.detail }, { 'x-fal-request-id': requestId });
+      if (error instanceof FalModelFailure)
+        sendJson(response, error.status, { detail: error.detail }, { 'x-fal-request-id': requestId });
       else sendJson(response, 500, { detail: (error as Error).message, error_type: 'runner_server_error' });
     }
   }
 
-  async function handleRest(method: string, path: string, search: URLSearchParams, body: unknown, response: ServerResponse): Promise<void> {
+  async function handleRest(
+    method: string,
+    path: string,
+    search: URLSearchParams,
+    body: unknown,
+    response: ServerResponse,
+  ): Promise<void> {
     const isInitiate = path === '/storage/upload/initiate' || path === '/storage/upload/initiate-multipart';
     if (method === 'POST' && isInitiate) {
       if (await faults.apply({ operation: 'initiate' }, response)) return;
@@ -391,7 +485,9 @@ export async function startFalEmulator(options: FalEmulatorOptions = {}): Promis
       }
       const request = (body ?? {}) as { content_type?: unknown; file_name?: unknown };
       if (typeof request.content_type !== 'string' || typeof request.file_name !== 'string') {
-        sendJson(response, 422, { detail: [{ loc: ['body', 'file_name'], msg: 'Field required', type: 'missing' }] });
+        sendJson(response, 422, {
+          detail: [{ loc: ['body', 'file_name'], msg: 'Field required', type: 'missing' }],
+        });
         return;
       }
       const fileId = randomUUID();
@@ -408,11 +504,20 @@ export async function startFalEmulator(options: FalEmulatorOptions = {}): Promis
     sendJson(response, 404, { detail: 'Not Found' });
   }
 
-  async function handleLoopback(method: string, path: string, request: IncomingMessage, raw: Buffer, response: ServerResponse): Promise<void> {
+  async function handleLoopback(
+    method: string,
+    path: string,
+    request: IncomingMessage,
+    raw: Buffer,
+    response: ServerResponse,
+  ): Promise<void> {
     const put = /^\/storage\/put\/([^/]+)$/.exec(path);
     if (put?.[1] && method === 'PUT') {
       if (await faults.apply({ operation: 'upload' }, response)) return;
-      files.set(put[1], { bytes: new Uint8Array(raw), contentType: request.headers['content-type'] ?? 'application/octet-stream' });
+      files.set(put[1], {
+        bytes: new Uint8Array(raw),
+        contentType: request.headers['content-type'] ?? 'application/octet-stream',
+      });
       response.writeHead(200).end();
       return;
     }
@@ -425,7 +530,9 @@ export async function startFalEmulator(options: FalEmulatorOptions = {}): Promis
       }
       if (part[2] === 'complete' && method === 'POST') {
         const { parts } = (parseJson(raw) ?? { parts: [] }) as { parts: Array<{ partNumber: number }> };
-        const bytes = Buffer.concat(parts.map((entry) => upload.parts.get(entry.partNumber) ?? Buffer.alloc(0)));
+        const bytes = Buffer.concat(
+          parts.map((entry) => upload.parts.get(entry.partNumber) ?? Buffer.alloc(0)),
+        );
         files.set(upload.fileId, { bytes: new Uint8Array(bytes), contentType: upload.contentType });
         sendJson(response, 200, {});
         return;
@@ -443,14 +550,26 @@ export async function startFalEmulator(options: FalEmulatorOptions = {}): Promis
         sendJson(response, 404, { detail: 'File not found' });
         return;
       }
-      response.writeHead(200, { 'content-type': stored.contentType, 'content-length': String(stored.bytes.byteLength), 'access-control-allow-origin': '*' });
+      response.writeHead(200, {
+        'content-type': stored.contentType,
+        'content-length': String(stored.bytes.byteLength),
+        'access-control-allow-origin': '*',
+      });
       response.end(stored.bytes);
       return;
     }
     sendJson(response, 404, { detail: 'Not Found' });
   }
 
-  async function dispatch(host: string, method: string, url: URL, request: IncomingMessage, raw: Buffer, response: ServerResponse, authorization: string | undefined): Promise<void> {
+  async function dispatch(
+    host: string,
+    method: string,
+    url: URL,
+    request: IncomingMessage,
+    raw: Buffer,
+    response: ServerResponse,
+    authorization: string | undefined,
+  ): Promise<void> {
     const body = parseJson(raw);
     if (host === 'rest.alpha.fal.ai' && url.pathname === '/.well-known/jwks.json') {
       if (await faults.apply({ operation: 'jwks' }, response)) return;
@@ -492,10 +611,13 @@ export async function startFalEmulator(options: FalEmulatorOptions = {}): Promis
         record(targetUrl.hostname, targetUrl, true);
         const matchable = `${targetUrl.hostname}${targetUrl.pathname}${targetUrl.search}`;
         if (!proxyAllowlist.some((pattern) => pattern.test(matchable))) {
-          sendJson(response, 403, { detail: `Target not allowed: ${targetUrl.hostname}${targetUrl.pathname}` });
+          sendJson(response, 403, {
+            detail: `Target not allowed: ${targetUrl.hostname}${targetUrl.pathname}`,
+          });
           return;
         }
-        const authorization = request.headers.authorization ?? (options.proxyKey ? `Key ${options.proxyKey}` : undefined);
+        const authorization =
+          request.headers.authorization ?? (options.proxyKey ? `Key ${options.proxyKey}` : undefined);
         await dispatch(targetUrl.hostname, method, targetUrl, request, raw, response, authorization);
         return;
       }
@@ -509,7 +631,8 @@ export async function startFalEmulator(options: FalEmulatorOptions = {}): Promis
       record('loopback', url, false);
       await handleLoopback(method, url.pathname, request, raw, response);
     } catch (error) {
-      if (!response.headersSent) sendJson(response, 500, { detail: `Emulator error: ${(error as Error).message}` });
+      if (!response.headersSent)
+        sendJson(response, 500, { detail: `Emulator error: ${(error as Error).message}` });
     }
   });
   await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));

@@ -84,7 +84,8 @@ const backgroundReplace: FalEndpoint = {
     check.integer('seed', { minimum: 0, maximum: 2147483647 });
     check.integer('num_images', { minimum: 1, maximum: 4 });
     const hasPrompt = prompt !== undefined && prompt !== '';
-    if (reference !== '' && hasPrompt) check.rule('Either ref_image_url or bg_prompt has to be provided but not both');
+    if (reference !== '' && hasPrompt)
+      check.rule('Either ref_image_url or bg_prompt has to be provided but not both');
     if (reference === '' && !hasPrompt && check.errors.length === 0) {
       check.rule('Either ref_image_url or bg_prompt has to be provided');
     }
@@ -95,13 +96,18 @@ const backgroundReplace: FalEndpoint = {
     moderate(prompt, context);
     const source = await context.loadFile(String(input.image_url), 'image_url');
     const referenceUrl = typeof input.ref_image_url === 'string' ? input.ref_image_url : '';
-    const referenceImage = referenceUrl === '' ? undefined : await context.loadFile(referenceUrl, 'ref_image_url');
+    const referenceImage =
+      referenceUrl === '' ? undefined : await context.loadFile(referenceUrl, 'ref_image_url');
     const seed = typeof input.seed === 'number' ? input.seed : randomInt(0, 2147483647);
     const count = typeof input.num_images === 'number' ? input.num_images : 1;
     const images: FalImage[] = [];
     for (let index = 0; index < count; index++) {
       context.log(`Generating image ${index + 1} of ${count}`);
-      const { png, width, height } = await replaceBackground(source, { referenceImage, prompt, seed: seed + index });
+      const { png, width, height } = await replaceBackground(source, {
+        referenceImage,
+        prompt,
+        seed: seed + index,
+      });
       images.push(context.storeImage(png, width, height, input.sync_mode === true));
     }
     return { images, seed };

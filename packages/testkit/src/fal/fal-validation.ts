@@ -20,7 +20,8 @@ export class FalValidator {
   string(field: string, options: { required?: boolean } = {}): string | undefined {
     const value = this.input[field];
     if (value === undefined || value === null) {
-      if (options.required) this.errors.push({ loc: ['body', field], msg: 'Field required', type: 'missing', input: this.input });
+      if (options.required)
+        this.errors.push({ loc: ['body', field], msg: 'Field required', type: 'missing', input: this.input });
       return undefined;
     }
     if (typeof value !== 'string') {
@@ -48,11 +49,15 @@ export class FalValidator {
       return undefined;
     }
     if (range.minimum !== undefined && value < range.minimum) {
-      this.fail(field, 'greater_than_equal', `Input should be greater than or equal to ${range.minimum}`, { ge: range.minimum });
+      this.fail(field, 'greater_than_equal', `Input should be greater than or equal to ${range.minimum}`, {
+        ge: range.minimum,
+      });
       return undefined;
     }
     if (range.maximum !== undefined && value > range.maximum) {
-      this.fail(field, 'less_than_equal', `Input should be less than or equal to ${range.maximum}`, { le: range.maximum });
+      this.fail(field, 'less_than_equal', `Input should be less than or equal to ${range.maximum}`, {
+        le: range.maximum,
+      });
       return undefined;
     }
     return value;
@@ -64,6 +69,17 @@ export class FalValidator {
 }
 
 /** fal's typed model errors (docs: model-apis/errors), with their documentation links. */
-export function falModelError(field: string, type: string, msg: string, ctx?: Record<string, unknown>): FalErrorItem {
-  return { loc: ['body', field], msg, type, url: `https://docs.fal.ai/errors#${type}`, ...(ctx ? { ctx } : {}) };
+export function falModelError(
+  field: string,
+  type: string,
+  msg: string,
+  ctx?: Record<string, unknown>,
+): FalErrorItem {
+  return {
+    loc: ['body', field],
+    msg,
+    type,
+    url: `https://docs.fal.ai/errors#${type}`,
+    ...(ctx ? { ctx } : {}),
+  };
 }
