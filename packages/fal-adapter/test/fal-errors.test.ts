@@ -114,7 +114,7 @@ describe('retries through injected faults', () => {
     harness = await startFalHarness();
     harness.emulator.faults.add({ operation: 'submit', fault: { type: 'rate-limit', retryAfterSeconds: 1 } });
     const result = await harness.backdrop.removeBackground({
-      image: 'data:image/png;base64,' + Buffer.from(await makeSampleImage('png', 8, 8)).toString('base64'),
+      image: `data:image/png;base64,${Buffer.from(await makeSampleImage('png', 8, 8)).toString('base64')}`,
     });
     expect(result.outputs).toHaveLength(1);
     expect(submits()).toHaveLength(2);

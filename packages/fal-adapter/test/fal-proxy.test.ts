@@ -1,5 +1,7 @@
+import { createBackdrop } from '@backdrop/core/node';
 import { makeSampleImage } from '@backdrop/testkit';
 import { afterEach, describe, expect, it } from 'vitest';
+import { createFal } from '../src/index.js';
 import { type FalHarness, rejection, startFalHarness } from './support/fal-setup.js';
 
 let harness: FalHarness;
@@ -9,8 +11,6 @@ describe('fal through a server proxy', () => {
   it('sends every API call through the proxy with x-fal-target-url, holding no key itself (Node)', async () => {
     harness = await startFalHarness({ emulator: { proxyKey: 'test-fal-key' } });
     const { emulator } = harness;
-    const { createFal } = await import('../src/index.js');
-    const { createBackdrop } = await import('@backdrop/core/node');
     // No credentials and no FAL_KEY needed: the proxy holds the key.
     const backdrop = createBackdrop({
       providers: [createFal({ proxyUrl: emulator.proxyUrl })],
@@ -44,8 +44,6 @@ describe('fal through a server proxy', () => {
 
   it('surfaces the proxy refusing the call as auth when it holds no key either', async () => {
     harness = await startFalHarness();
-    const { createFal } = await import('../src/index.js');
-    const { createBackdrop } = await import('@backdrop/core/node');
     const backdrop = createBackdrop({
       providers: [createFal({ proxyUrl: harness.emulator.proxyUrl })],
       pollIntervalMs: 20,

@@ -1,3 +1,4 @@
+import type { ReplaceBackgroundRequest } from '@backdrop/core';
 import { makeSampleImage, readFixture, readPixel } from '@backdrop/testkit';
 import { afterEach, describe, expect, it } from 'vitest';
 import { type FalHarness, rejection, startFalHarness } from './support/fal-setup.js';
@@ -104,7 +105,7 @@ describe('fal replaceBackground', () => {
   });
 
   describe('rules checked before anything is uploaded or sent', () => {
-    it.each([
+    it.each<[Partial<ReplaceBackgroundRequest>, string, string]>([
       [{ prompt: 'x', referenceImage: 'https://cdn.example.com/ref.png' }, 'referenceImage', 'not both'],
       [{ prompt: 'x', count: 5 }, 'count', 'count: 5; fal fal-ai/bria/background/replace needs 1-4'],
       [

@@ -565,7 +565,7 @@ export async function startFalEmulator(options: FalEmulatorOptions = {}): Promis
     host: string,
     method: string,
     url: URL,
-    request: IncomingMessage,
+    _request: IncomingMessage,
     raw: Buffer,
     response: ServerResponse,
     authorization: string | undefined,
