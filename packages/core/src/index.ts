@@ -35,6 +35,7 @@ export type { RealtimeSession, RealtimeSessionStats } from './realtime/realtime-
 export type { BackdropOutput } from './results/backdrop-output.js';
 export type { BackdropResult, ImageResult, VideoResult } from './results/results.js';
 export type { RemoveBackgroundRequest, ReplaceBackgroundRequest } from './schemas/image-schemas.js';
+export { parseProviderOptions } from './schemas/parse-provider-options.js';
 export { rule as validationRule } from './schemas/rule.js';
 export type {
   BackgroundInput,

@@ -1,4 +1,4 @@
-import { BackdropError, type OperationName, validationRule as rule } from '@backdrop/core';
+import { type OperationName, parseProviderOptions, validationRule as rule } from '@backdrop/core';
 import { z } from 'zod';
 import { falEndpointIds } from './fal-endpoints.js';
 
@@ -29,17 +29,7 @@ export type FalProviderOptions = z.infer<typeof falProviderOptionsSchema>;
 
 /** Validates `providerOptions.fal`, naming the field, the rule and the value on failure. */
 export function parseFalProviderOptions(options: unknown): FalProviderOptions {
-  if (options === undefined) return {};
-  const result = falProviderOptionsSchema.safeParse(options);
-  if (result.success) return result.data;
-  const issue = result.error.issues[0];
-  const key = issue?.code === 'unrecognized_keys' ? issue.keys[0] : issue?.path.join('.');
-  const field = `providerOptions.fal${key ? `.${key}` : ''}`;
-  const message =
-    issue?.code === 'unrecognized_keys'
-      ? `${field}: not a fal option (fal takes ${Object.keys(falProviderOptionsSchema.shape).join(', ')})`
-      : `${field}: ${issue?.message ?? 'invalid'}`;
-  throw new BackdropError({ code: 'invalid_input', provider: 'fal', field, message });
+  return parseProviderOptions(falProviderOptionsSchema, options, 'fal');
 }
 
 export function prepareFalProviderOptions(

@@ -131,7 +131,7 @@ describe('fal replaceBackground', () => {
       [
         { prompt: 'x', providerOptions: { fal: { steps: 3 } } },
         'providerOptions.fal.steps',
-        'not a fal option',
+        'providerOptions.fal.steps: fal has no such option (it takes endpoint, inferenceSteps, syncMode, priority, startTimeoutSeconds)',
       ],
     ])('refuses %j', async (extra, field, message) => {
       harness = await startFalHarness();

@@ -7,7 +7,9 @@ export type Fault =
   | { type: 'rate-limit'; retryAfterSeconds: number; body?: unknown }
   | { type: 'slow'; delayMs: number }
   | { type: 'malformed' }
-  | { type: 'drop' };
+  | { type: 'drop' }
+  /** For streams: answer normally, then cut the connection after this long. */
+  | { type: 'drop-mid-stream'; afterMs: number };
 
 export interface FaultRule {
   /** Which requests it applies to: an operation name the emulator gives each route. */
@@ -34,7 +36,8 @@ export class FaultInjector {
     this.rules.length = 0;
   }
 
-  private take(context: FaultContext): Fault | undefined {
+  /** Takes the next fault that matches, for handlers that apply it themselves. */
+  next(context: FaultContext): Fault | undefined {
     const index = this.rules.findIndex(
       (rule) => rule.operation === undefined || rule.operation === context.operation,
     );
@@ -51,32 +54,39 @@ export class FaultInjector {
    * caller must stop); a `slow` fault only delays, then lets the normal answer go out.
    */
   async apply(context: FaultContext, response: ServerResponse): Promise<boolean> {
-    const fault = this.take(context);
-    if (!fault) return false;
-    switch (fault.type) {
-      case 'slow':
-        await new Promise((resolve) => setTimeout(resolve, fault.delayMs));
-        return false;
-      case 'status':
-        sendJson(
-          response,
-          fault.status,
-          fault.body ?? { detail: `Injected HTTP ${fault.status}` },
-          fault.headers,
-        );
-        return true;
-      case 'rate-limit':
-        sendJson(response, 429, fault.body ?? { detail: 'Rate limit exceeded' }, {
-          'retry-after': String(fault.retryAfterSeconds),
-        });
-        return true;
-      case 'malformed':
-        response.writeHead(200, { 'content-type': 'application/json' });
-        response.end('{"status": "IN_QUEUE", "request_id": ');
-        return true;
-      case 'drop':
-        response.socket?.destroy();
-        return true;
-    }
+    const fault = this.next(context);
+    return fault ? respondWithFault(fault, response) : false;
+  }
+}
+
+/** Answers a request as the fault says; false when the normal answer should still go out. */
+export async function respondWithFault(fault: Fault, response: ServerResponse): Promise<boolean> {
+  switch (fault.type) {
+    case 'slow':
+      await new Promise((resolve) => setTimeout(resolve, fault.delayMs));
+      return false;
+    case 'status':
+      sendJson(
+        response,
+        fault.status,
+        fault.body ?? { detail: `Injected HTTP ${fault.status}` },
+        fault.headers,
+      );
+      return true;
+    case 'rate-limit':
+      sendJson(response, 429, fault.body ?? { detail: 'Rate limit exceeded' }, {
+        'retry-after': String(fault.retryAfterSeconds),
+      });
+      return true;
+    case 'malformed':
+      response.writeHead(200, { 'content-type': 'application/json' });
+      response.end('{"status": "IN_QUEUE", "request_id": ');
+      return true;
+    case 'drop':
+      response.socket?.destroy();
+      return true;
+    case 'drop-mid-stream':
+      setTimeout(() => response.socket?.destroy(), fault.afterMs);
+      return false;
   }
 }

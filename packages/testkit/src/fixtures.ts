@@ -20,6 +20,6 @@ export function fixturePath(name: FixtureName): string {
   return fileURLToPath(new URL(`../fixtures/${name}`, import.meta.url));
 }
 
-export async function readFixture(name: FixtureName): Promise<Uint8Array> {
+export async function readFixture(name: FixtureName): Promise<Uint8Array<ArrayBuffer>> {
   return new Uint8Array(await readFile(fixturePath(name)));
 }

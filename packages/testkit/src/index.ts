@@ -8,8 +8,16 @@ export {
   type WebhookDelivery,
 } from './fal/fal-emulator.js';
 export { createFalWebhookKey, type FalWebhookKey, signFalWebhook } from './fal/fal-webhook-signer.js';
-export { type Fault, FaultInjector, type FaultRule } from './fault-injector.js';
+export { type Fault, FaultInjector, type FaultRule, respondWithFault } from './fault-injector.js';
 export { type FixtureName, fixtureNames, fixturePath, readFixture } from './fixtures.js';
 export { readPixel, removeBackground, replaceBackground } from './image-processing.js';
+export {
+  type InferenceShEmulator,
+  type InferenceShEmulatorOptions,
+  type InferenceTask,
+  type RecordedInferenceRequest,
+  startInferenceShEmulator,
+  taskStatus,
+} from './inferencesh/inferencesh-emulator.js';
 export { type MediaServer, startMediaServer } from './media-server.js';
 export { makeSampleImage, makeVideoHeader, type SampleImageFormat } from './sample-media.js';

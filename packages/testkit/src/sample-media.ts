@@ -7,7 +7,7 @@ export async function makeSampleImage(
   format: SampleImageFormat,
   width: number,
   height: number,
-): Promise<Uint8Array> {
+): Promise<Uint8Array<ArrayBuffer>> {
   const disc = Buffer.from(
     `<svg xmlns="http://www.w3.org/2000/svg" width="${width}" height="${height}">
       <defs><linearGradient id="g"><stop offset="0" stop-color="#2a6"/><stop offset="1" stop-color="#26a"/></linearGradient></defs>
@@ -45,7 +45,7 @@ function ebmlElement(id: number[], payload: Uint8Array): Uint8Array {
  * The start of a video file in each container, as the container specifications lay it out:
  * enough for magic-byte sniffing (ISO BMFF `ftyp` brands; the EBML header's DocType).
  */
-export function makeVideoHeader(format: 'mp4' | 'mov' | 'webm' | 'mkv'): Uint8Array {
+export function makeVideoHeader(format: 'mp4' | 'mov' | 'webm' | 'mkv'): Uint8Array<ArrayBuffer> {
   const ascii = (text: string) => new TextEncoder().encode(text);
   const padding = new Uint8Array(256);
   if (format === 'mp4' || format === 'mov') {

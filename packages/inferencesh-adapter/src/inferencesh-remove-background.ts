@@ -1,0 +1,19 @@
+import type { RemoveBackgroundCall } from '@backdrop/core';
+import type { components } from './generated/inferencesh-bria-rmbg.js';
+import {
+  fileReference,
+  type InferenceShOperationMapping,
+  imageOutput,
+} from './inferencesh-operation-mapping.js';
+
+type RemoveInput = components['schemas']['Input'];
+
+/** removeBackground -> app bria/rmbg ({ image }) -> { image }. */
+export const inferenceShRemoveBackground: InferenceShOperationMapping<RemoveBackgroundCall> = {
+  operation: 'removeBackground',
+  toInput(call) {
+    const input: RemoveInput = { image: fileReference(call.image) };
+    return input;
+  },
+  toOutput: imageOutput,
+};

@@ -1,0 +1,15 @@
+import { defineConfig } from 'tsup';
+
+export default defineConfig({
+  entry: { index: 'src/index.ts', node: 'src/node.ts' },
+  format: ['esm'],
+  dts: true,
+  sourcemap: true,
+  clean: true,
+  target: 'es2022',
+  // The default entry is browser-safe (fetch); the node entry adds undici's keep-alive agent.
+  platform: 'neutral',
+  external: [/^node:/],
+  // Keep the node: prefix, so that Node-only imports stay recognisable as such.
+  removeNodeProtocol: false,
+});
