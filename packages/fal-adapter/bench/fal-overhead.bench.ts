@@ -1,27 +1,13 @@
 import { mkdir, writeFile } from 'node:fs/promises';
 import { cpus } from 'node:os';
 import { createBackdrop } from '@backdrop/core';
-import { makeSampleImage, startFalEmulator } from '@backdrop/testkit';
+import { makeSampleImage, runConcurrently, startFalEmulator } from '@backdrop/testkit';
 import { createFalClient } from '@fal-ai/client';
 import { it } from 'vitest';
 import { createFal } from '../src/index.js';
 
 const total = 200;
 const pollIntervalMs = 100;
-
-async function runAll(concurrency: number, work: () => Promise<unknown>): Promise<number> {
-  const started = performance.now();
-  let next = 0;
-  await Promise.all(
-    Array.from({ length: concurrency }, async () => {
-      while (next < total) {
-        next++;
-        await work();
-      }
-    }),
-  );
-  return performance.now() - started;
-}
 
 it('fal: Backdrop against the bare @fal-ai/client, through the emulator', async () => {
   const emulator = await startFalEmulator({ queueMs: 20, processingMs: 40 });
@@ -42,15 +28,15 @@ it('fal: Backdrop against the bare @fal-ai/client, through the emulator', async 
   const viaBackdrop = () => backdrop.removeBackground({ image });
 
   // Warm both paths (connections, JIT) before measuring.
-  await runAll(4, viaClient);
-  await runAll(4, viaBackdrop);
+  await runConcurrently(20, 4, viaClient);
+  await runConcurrently(20, 4, viaBackdrop);
 
   const rows = [];
   for (const concurrency of [1, 16]) {
     // Alternate the order, so neither side always runs on a warmer machine.
-    const client = await runAll(concurrency, viaClient);
-    const withBackdrop = await runAll(concurrency, viaBackdrop);
-    const clientAgain = await runAll(concurrency, viaClient);
+    const client = await runConcurrently(total, concurrency, viaClient);
+    const withBackdrop = await runConcurrently(total, concurrency, viaBackdrop);
+    const clientAgain = await runConcurrently(total, concurrency, viaClient);
     const clientMean = (client + clientAgain) / 2;
     rows.push({
       run: `${total} removes, concurrency ${concurrency}`,

@@ -1,27 +1,13 @@
 import { mkdir, writeFile } from 'node:fs/promises';
 import { cpus } from 'node:os';
 import { createBackdrop } from '@backdrop/core';
-import { makeSampleImage, startInferenceShEmulator } from '@backdrop/testkit';
+import { makeSampleImage, runConcurrently, startInferenceShEmulator } from '@backdrop/testkit';
 import { Agent, request } from 'undici';
 import { it } from 'vitest';
 import { createInferenceSh } from '../src/node.js';
 
 const total = 200;
 const concurrency = 16;
-
-async function runAll(work: () => Promise<unknown>): Promise<number> {
-  const started = performance.now();
-  let next = 0;
-  await Promise.all(
-    Array.from({ length: concurrency }, async () => {
-      while (next < total) {
-        next++;
-        await work();
-      }
-    }),
-  );
-  return performance.now() - started;
-}
 
 it('inference.sh: Backdrop against plain undici doing the same protocol', async () => {
   const emulator = await startInferenceShEmulator({ stepMs: 10, processingMs: 40 });
@@ -64,13 +50,13 @@ it('inference.sh: Backdrop against plain undici doing the same protocol', async 
   });
   const viaBackdrop = () => backdrop.removeBackground({ image });
 
-  await runAll(bare);
-  await runAll(viaBackdrop);
+  await runConcurrently(32, concurrency, bare);
+  await runConcurrently(32, concurrency, viaBackdrop);
   const rows = [];
   for (let round = 1; round <= 2; round++) {
-    const plain = await runAll(bare);
-    const withBackdrop = await runAll(viaBackdrop);
-    const plainAgain = await runAll(bare);
+    const plain = await runConcurrently(total, concurrency, bare);
+    const withBackdrop = await runConcurrently(total, concurrency, viaBackdrop);
+    const plainAgain = await runConcurrently(total, concurrency, bare);
     const plainMean = (plain + plainAgain) / 2;
     rows.push({
       run: `round ${round}: ${total} removes, concurrency ${concurrency}`,

@@ -1,14 +1,11 @@
+import { captureRejection } from '@backdrop/testkit';
 import { BackdropError } from '../../src/errors/backdrop-error.js';
 
 /** Awaits a promise that must reject with a BackdropError, and returns that error. */
 export async function rejection(promise: Promise<unknown>): Promise<BackdropError> {
-  try {
-    await promise;
-  } catch (error) {
-    if (BackdropError.isInstance(error)) return error;
-    throw error;
-  }
-  throw new Error('expected a rejection');
+  const error = await captureRejection(promise);
+  if (BackdropError.isInstance(error)) return error;
+  throw error;
 }
 
 /** Short poll and retry delays, so tests of the job flow run in milliseconds. */

@@ -1,5 +1,10 @@
 import { type Backdrop, BackdropError, createBackdrop } from '@backdrop/core/node';
-import { type FalEmulator, type FalEmulatorOptions, startFalEmulator } from '@backdrop/testkit';
+import {
+  captureRejection,
+  type FalEmulator,
+  type FalEmulatorOptions,
+  startFalEmulator,
+} from '@backdrop/testkit';
 import { createFal, type FalOptions } from '../../src/index.js';
 
 export interface FalHarness {
@@ -37,11 +42,7 @@ export async function startFalHarness(
 }
 
 export async function rejection(promise: Promise<unknown>): Promise<BackdropError> {
-  try {
-    await promise;
-  } catch (error) {
-    if (BackdropError.isInstance(error)) return error;
-    throw error;
-  }
-  throw new Error('expected a rejection');
+  const error = await captureRejection(promise);
+  if (BackdropError.isInstance(error)) return error;
+  throw error;
 }

@@ -1,5 +1,6 @@
 import { type Backdrop, BackdropError, createBackdrop } from '@backdrop/core/node';
 import {
+  captureRejection,
   type InferenceShEmulator,
   type InferenceShEmulatorOptions,
   startInferenceShEmulator,
@@ -45,11 +46,7 @@ export function englishPrompt(count: number): string {
 }
 
 export async function rejection(promise: Promise<unknown>): Promise<BackdropError> {
-  try {
-    await promise;
-  } catch (error) {
-    if (BackdropError.isInstance(error)) return error;
-    throw error;
-  }
-  throw new Error('expected a rejection');
+  const error = await captureRejection(promise);
+  if (BackdropError.isInstance(error)) return error;
+  throw error;
 }

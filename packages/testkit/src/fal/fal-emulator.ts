@@ -3,6 +3,7 @@ import { createServer, type IncomingMessage, type ServerResponse } from 'node:ht
 import type { AddressInfo } from 'node:net';
 import { FaultInjector } from '../fault-injector.js';
 import { parseJson, readBody, sendJson } from '../http-helpers.js';
+import { createScheduler } from '../scheduler.js';
 import {
   type EndpointContext,
   type FalEndpoint,
@@ -124,16 +125,10 @@ export async function startFalEmulator(options: FalEmulatorOptions = {}): Promis
   const requests: RecordedFalRequest[] = [];
   const webhookDeliveries: WebhookDelivery[] = [];
   const faults = new FaultInjector();
-  const timers = new Set<ReturnType<typeof setTimeout>>();
   let origin = '';
 
-  const later = (delay: number, work: () => void) => {
-    const timer = setTimeout(() => {
-      timers.delete(timer);
-      work();
-    }, delay);
-    timers.add(timer);
-  };
+  const scheduler = createScheduler();
+  const later = scheduler.later;
 
   function storeFile(bytes: Uint8Array, contentType: string, fileName: string): string {
     const id = randomUUID();
@@ -657,7 +652,7 @@ export async function startFalEmulator(options: FalEmulatorOptions = {}): Promis
     fileAt,
     close: () =>
       new Promise<void>((resolve, reject) => {
-        for (const timer of timers) clearTimeout(timer);
+        scheduler.clear();
         server.closeAllConnections();
         server.close((error) => (error ? reject(error) : resolve()));
       }),

@@ -3,6 +3,7 @@ import { createServer, type IncomingMessage, type ServerResponse } from 'node:ht
 import type { AddressInfo } from 'node:net';
 import { FaultInjector, respondWithFault } from '../fault-injector.js';
 import { parseJson, readBody } from '../http-helpers.js';
+import { createScheduler } from '../scheduler.js';
 import {
   type AppContext,
   AppFailure,
@@ -106,17 +107,11 @@ export async function startInferenceShEmulator(
   const requests: RecordedInferenceRequest[] = [];
   const webhookDeliveries: InferenceShEmulator['webhookDeliveries'] = [];
   const faults = new FaultInjector();
-  const timers = new Set<ReturnType<typeof setTimeout>>();
   const listeners = new Map<string, Set<(changed: string[]) => void>>();
   let origin = '';
 
-  const later = (delay: number, work: () => void) => {
-    const timer = setTimeout(() => {
-      timers.delete(timer);
-      work();
-    }, delay);
-    timers.add(timer);
-  };
+  const scheduler = createScheduler();
+  const later = scheduler.later;
 
   /** Answers in the envelope the caller asked for: v1 by default, bare DTOs with X-API-Version: 2. */
   function respond(
@@ -523,7 +518,7 @@ export async function startInferenceShEmulator(
     }),
     close: () =>
       new Promise<void>((resolve, reject) => {
-        for (const timer of timers) clearTimeout(timer);
+        scheduler.clear();
         server.closeAllConnections();
         server.close((error) => (error ? reject(error) : resolve()));
       }),
