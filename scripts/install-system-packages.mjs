@@ -1,11 +1,15 @@
 #!/usr/bin/env node
-// Installs the Debian packages the test suite needs (the browser checks drive Debian's
-// chromium), so that the README's install command is the only set-up step. It never fails
-// the install: where it cannot install, it says which command would.
+// Installs the Debian packages the test suite needs (the browser checks drive Debian's chromium,
+// the video emulators run ffmpeg), so that the README's install command is the only set-up step.
+// It never fails the install: where it cannot install, it says which command would.
 import { spawnSync } from 'node:child_process';
 import { existsSync } from 'node:fs';
 
-const requiredPackages = [{ debianPackage: 'chromium', binary: '/usr/bin/chromium' }];
+const requiredPackages = [
+  { debianPackage: 'chromium', binary: '/usr/bin/chromium' },
+  // The provider emulators make real videos, frame by frame, through ffmpeg.
+  { debianPackage: 'ffmpeg', binary: '/usr/bin/ffmpeg' },
+];
 
 if (process.env.BACKDROP_SKIP_SYSTEM_PACKAGES === '1') process.exit(0);
 
@@ -18,7 +22,7 @@ const isRoot = typeof process.getuid === 'function' && process.getuid() === 0;
 
 if (!hasAptGet || !isRoot) {
   console.warn(
-    `[backdrop] The browser tests need ${names.join(', ')}. Install with: sudo apt-get install -y ${names.join(' ')}`,
+    `[backdrop] The test suite needs ${names.join(', ')}. Install with: sudo apt-get install -y ${names.join(' ')}`,
   );
   process.exit(0);
 }
@@ -34,5 +38,7 @@ const install =
       })
     : update;
 if (install.status !== 0) {
-  console.warn(`[backdrop] apt-get could not install ${names.join(', ')}; the browser tests will fail.`);
+  console.warn(
+    `[backdrop] apt-get could not install ${names.join(', ')}; the browser and video tests will fail.`,
+  );
 }

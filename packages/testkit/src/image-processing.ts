@@ -37,7 +37,7 @@ function borderColour(image: RawImage): [number, number, number] {
  * A foreground mask by colour distance from the border colour, with a soft edge. It stands in
  * for the providers' segmentation models: real pixels in, a real cut-out out.
  */
-function foregroundMask(image: RawImage): Uint8Array {
+export function foregroundMask(image: RawImage): Uint8Array {
   const [red, green, blue] = borderColour(image);
   const mask = new Uint8Array(image.width * image.height);
   for (let pixel = 0; pixel < mask.length; pixel++) {

@@ -23,3 +23,12 @@ export { type MediaServer, startMediaServer } from './media-server.js';
 export { makeSampleImage, makeVideoHeader, type SampleImageFormat } from './sample-media.js';
 export { createScheduler } from './scheduler.js';
 export { captureRejection, runConcurrently } from './test-helpers.js';
+export {
+  makeSampleVideo,
+  probeVideo,
+  readVideoFrame,
+  removeVideoBackground,
+  type VideoBackgroundOptions,
+  type VideoProbe,
+  videoEncodingNames,
+} from './video-processing.js';
