@@ -184,6 +184,21 @@ describe('operations end to end through a fake adapter', () => {
     expect(adapter.calls.cancel.map((handle) => handle.id)).toEqual(['fake-job-1']);
   });
 
+  it('aborting while the start request is in flight cancels the job as soon as its id arrives', async () => {
+    const adapter = createFakeAdapter({ startDelayMs: 150 });
+    const controller = new AbortController();
+    const promise = createBackdrop({ providers: [adapter], ...fast }).removeBackground({
+      image,
+      signal: controller.signal,
+    });
+    await vi.waitFor(() => expect(adapter.calls.start).toHaveLength(1));
+    controller.abort();
+    // The caller hears at once; the start is still in flight, so nothing can be cancelled yet.
+    expect((await rejection(promise)).code).toBe('aborted');
+    expect(adapter.calls.cancel).toHaveLength(0);
+    await vi.waitFor(() => expect(adapter.calls.cancel.map((handle) => handle.id)).toEqual(['fake-job-1']));
+  });
+
   it('a timeout cancels the provider job and rejects with timeout', async () => {
     const adapter = createFakeAdapter({
       steps: Array.from({ length: 1000 }, () => ({ state: 'queued' as const, position: 5 })),

@@ -2,14 +2,17 @@ import {
   type BackdropAdapter,
   BackdropError,
   type RemoveBackgroundCall,
+  type RemoveVideoBackgroundCall,
   type ReplaceBackgroundCall,
 } from '@backdrop/core';
+
 import { createFalClient, type FalClient } from '@fal-ai/client';
 import { falCapabilities } from './fal-capabilities.js';
 import { createFalFetch } from './fal-fetch.js';
 import { prepareFalProviderOptions } from './fal-provider-options.js';
 import { createFalQueueOperation } from './fal-queue-operation.js';
 import { falRemoveBackground } from './fal-remove-background.js';
+import { falRemoveVideoBackground } from './fal-remove-video-background.js';
 import { falReplaceBackground } from './fal-replace-background.js';
 
 export interface FalOptions {
@@ -66,5 +69,9 @@ export function createFal(options: FalOptions = {}): BackdropAdapter {
     },
     removeBackground: createFalQueueOperation<RemoveBackgroundCall>(getClient, falRemoveBackground),
     replaceBackground: createFalQueueOperation<ReplaceBackgroundCall>(getClient, falReplaceBackground),
+    removeVideoBackground: createFalQueueOperation<RemoveVideoBackgroundCall>(
+      getClient,
+      falRemoveVideoBackground,
+    ),
   };
 }

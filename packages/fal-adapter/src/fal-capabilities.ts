@@ -1,4 +1,4 @@
-import type { ProviderCapabilities } from '@backdrop/core';
+import { namedColors, type ProviderCapabilities } from '@backdrop/core';
 import { falEndpointIds } from './fal-endpoints.js';
 
 // Seed 003: RMBG 2.0 takes "JPEG, PNG, WebP, GIF, AVIF via URL".
@@ -36,6 +36,30 @@ export const falCapabilities: ProviderCapabilities = {
       seed: seedRange,
       qualityModes: ['fast', 'base'],
       refinePrompt: true,
+    },
+  ],
+  removeVideoBackground: [
+    {
+      model: falEndpointIds.removeVideoBackground,
+      // The input formats are not documented; these are the containers the output comes in.
+      video: { formats: ['mp4', 'mov', 'webm', 'mkv'] },
+      // Seed 004: Transparent or one of ten colours; blur and image backgrounds exist only live.
+      background: { types: ['transparent', 'color'], colors: namedColors },
+      containers: [
+        'mp4_h265',
+        'mp4_h264',
+        'webm_vp9',
+        'mov_h265',
+        'mov_proresks',
+        'mkv_h265',
+        'mkv_h264',
+        'mkv_vp9',
+        'avi_h264',
+        'gif',
+      ],
+      // H.264 and H.265 carry no alpha (in MP4, MKV, MOV or AVI), nor does GIF here; VP9 and ProRes 4444 do.
+      alphaContainers: ['webm_vp9', 'mkv_vp9', 'mov_proresks'],
+      audio: true,
     },
   ],
 };

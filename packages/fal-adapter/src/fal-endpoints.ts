@@ -7,6 +7,7 @@ export const falEndpointIds = {
   removeBackground: 'fal-ai/bria/background/remove',
   replaceBackgroundByPrompt: 'bria/replace-background',
   replaceBackground: 'fal-ai/bria/background/replace',
+  removeVideoBackground: 'bria/video/background-removal',
 } as const;
 
 export type FalEndpointId = (typeof falEndpointIds)[keyof typeof falEndpointIds];

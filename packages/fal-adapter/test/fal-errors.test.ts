@@ -196,6 +196,22 @@ describe('cancel', () => {
     expect(job?.cancelled).toBe(true);
   });
 
+  it('cancels the request even when the abort comes while the submit is in flight', async () => {
+    harness = await startFalHarness({ emulator: { queueMs: 60_000 } });
+    harness.emulator.faults.add({ operation: 'submit', fault: { type: 'slow', delayMs: 300 } });
+    const controller = new AbortController();
+    const pending = harness.backdrop.removeBackground({
+      image: 'https://cdn.example.com/a.png',
+      signal: controller.signal,
+    });
+    await vi.waitFor(() => expect(submits()).toHaveLength(1));
+    controller.abort();
+    expect((await rejection(pending)).code).toBe('aborted');
+    await vi.waitFor(() => expect([...harness.emulator.jobs.values()][0]?.cancelled).toBe(true), {
+      timeout: 5000,
+    });
+  });
+
   it('cancels the request when the call times out, including behind a slow answer', async () => {
     harness = await startFalHarness({ emulator: { queueMs: 60_000 } });
     harness.emulator.faults.add({ operation: 'status', fault: { type: 'slow', delayMs: 400 }, times: 100 });

@@ -72,6 +72,22 @@ describe('cancel', () => {
     await vi.waitFor(() => expect(task?.status).toBe(12));
   });
 
+  it('cancels the task even when the abort comes while the run request is in flight', async () => {
+    harness = await startInferenceShHarness({ emulator: { stepMs: 10_000 } });
+    harness.emulator.faults.add({ operation: 'run', fault: { type: 'slow', delayMs: 300 } });
+    const controller = new AbortController();
+    const pending = harness.backdrop.removeBackground({
+      image: await makeSampleImage('png', 20, 20),
+      signal: controller.signal,
+    });
+    await vi.waitFor(() => expect(harness.apiCalls()).toContain('POST /apps/run'));
+    controller.abort();
+    expect((await rejection(pending)).code).toBe('aborted');
+    await vi.waitFor(() => expect([...harness.emulator.tasks.values()][0]?.status).toBe(12), {
+      timeout: 5000,
+    });
+  });
+
   it('cancels the task when the call times out', async () => {
     harness = await startInferenceShHarness({ emulator: { stepMs: 10_000 } });
     const error = await rejection(

@@ -224,6 +224,9 @@ export async function removeVideoBackground(
     const probe = await probeVideo(source);
     const { width, height } = probe;
     const frameBytes = width * height * 4;
+    // A codec without alpha cannot show "transparent": such frames go over black instead.
+    const background =
+      options.background === 'transparent' && !encoding.alpha ? ([0, 0, 0] as const) : options.background;
     const raw = await run('ffmpeg', ['-v', 'error', '-i', source, '-f', 'rawvideo', '-pix_fmt', 'rgba', '-']);
     const frames = Math.floor(raw.byteLength / frameBytes);
     const processed = Buffer.alloc(frames * frameBytes);
@@ -233,14 +236,14 @@ export async function removeVideoBackground(
       for (let pixel = 0; pixel < width * height; pixel++) {
         const offset = frame * frameBytes + pixel * 4;
         const alpha = mask[pixel] ?? 0;
-        if (options.background === 'transparent') {
+        if (background === 'transparent') {
           data.copy(processed, offset, pixel * 4, pixel * 4 + 3);
           processed[offset + 3] = alpha;
         } else {
           const weight = alpha / 255;
           for (let channel = 0; channel < 3; channel++) {
             processed[offset + channel] = Math.round(
-              (data[pixel * 4 + channel] ?? 0) * weight + (options.background[channel] ?? 0) * (1 - weight),
+              (data[pixel * 4 + channel] ?? 0) * weight + (background[channel] ?? 0) * (1 - weight),
             );
           }
           processed[offset + 3] = 255;
@@ -251,8 +254,7 @@ export async function removeVideoBackground(
     await writeFile(rawPath, processed);
     const output = join(folder, `output.${encoding.extension}`);
     const withAudio = options.keepAudio && probe.hasAudio && encoding.audio;
-    const videoArguments =
-      options.background === 'transparent' && encoding.alpha ? encoding.alpha : encoding.video;
+    const videoArguments = background === 'transparent' && encoding.alpha ? encoding.alpha : encoding.video;
     await run('ffmpeg', [
       '-v',
       'error',

@@ -71,3 +71,34 @@ export function sleep(milliseconds: number, signal: AbortSignal): Promise<void> 
     signal.addEventListener('abort', onAbort, { once: true });
   });
 }
+
+/**
+ * A signal that aborts `graceMs` after `signal` does: for a request already in flight whose
+ * answer is still wanted after the caller gave up (the id of a job that must then be cancelled).
+ */
+export function graceSignal(signal: AbortSignal, graceMs: number): AbortSignal {
+  const controller = new AbortController();
+  const start = () => setTimeout(() => controller.abort(abortReason(signal)), graceMs);
+  if (signal.aborted) start();
+  else signal.addEventListener('abort', start, { once: true });
+  return controller.signal;
+}
+
+/** Settles with the promise, or rejects with the signal's reason as soon as it aborts. */
+export function untilAborted<T>(promise: Promise<T>, signal: AbortSignal): Promise<T> {
+  if (signal.aborted) return Promise.reject(abortReason(signal));
+  return new Promise<T>((resolve, reject) => {
+    const onAbort = () => reject(abortReason(signal));
+    signal.addEventListener('abort', onAbort, { once: true });
+    promise.then(
+      (value) => {
+        signal.removeEventListener('abort', onAbort);
+        resolve(value);
+      },
+      (error: unknown) => {
+        signal.removeEventListener('abort', onAbort);
+        reject(error);
+      },
+    );
+  });
+}

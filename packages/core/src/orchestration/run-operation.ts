@@ -10,12 +10,15 @@ import type { JobStart } from '../spec/job.js';
 import type { AdapterMedia } from '../spec/media.js';
 import type { ProgressListener } from '../spec/progress.js';
 import { buildResult } from './build-result.js';
-import { abortReason, type CallSignal, createCallSignal } from './call-signal.js';
-import { followJob } from './follow-job.js';
+import { abortReason, type CallSignal, createCallSignal, graceSignal, untilAborted } from './call-signal.js';
+import { cancelJob, followJob } from './follow-job.js';
 import { handOverMedia } from './hand-over-media.js';
 import type { OperationRuntime } from './operation-runtime.js';
 import { ProgressReporter } from './progress-reporter.js';
 import { type RetryOptions, withRetries } from './retry.js';
+
+/** How long a start request already sent may still answer after an abort, so its job can be cancelled. */
+const startGraceMs = 10_000;
 
 export type JobOperationName = 'removeBackground' | 'replaceBackground' | 'removeVideoBackground';
 
@@ -100,11 +103,23 @@ async function startOn(
     handOverMedia(media, field, handOverOptions),
   );
   const jobOperation = jobOperationOf(candidate, plan.operation);
-  const start = await withRetries(() => jobOperation.start(call, context), retry, {
+  // A start already sent when the caller aborts still answers with the job's id: let it finish
+  // (for a grace period) and cancel the job then, so no job is left running unseen.
+  const startContext: CallContext = { ...context, signal: graceSignal(callSignal.signal, startGraceMs) };
+  const starting = withRetries(() => jobOperation.start(call, startContext), retry, {
     signal: callSignal.signal,
     provider: adapter.provider,
     deadline: callSignal.deadline,
   });
+  let start: JobStart;
+  try {
+    start = await untilAborted(starting, callSignal.signal);
+  } catch (error) {
+    if (callSignal.signal.aborted) {
+      starting.then((late) => cancelJob(jobOperation, late.handle, context)).catch(() => undefined);
+    }
+    throw error;
+  }
   return { candidate, start, context, reporter };
 }
 

@@ -39,6 +39,8 @@ export interface FakeAdapterOptions {
   synchronous?: boolean;
   /** No cancel support. */
   withoutCancel?: boolean;
+  /** The start request takes this long to answer (it is in flight meanwhile). */
+  startDelayMs?: number;
 }
 
 export interface FakeCalls {
@@ -125,6 +127,15 @@ export function createFakeAdapter(options: FakeAdapterOptions = {}): FakeAdapter
       calls.start.push(call as Record<string, unknown>);
       const failure = failures.start.shift();
       if (failure) throw failure;
+      if (options.startDelayMs) {
+        await new Promise<void>((resolve) => {
+          const timer = setTimeout(resolve, options.startDelayMs);
+          context.signal.addEventListener('abort', () => {
+            clearTimeout(timer);
+            resolve();
+          });
+        });
+      }
       if (context.signal.aborted) throw context.signal.reason;
       const id = `${provider}-job-${nextId++}`;
       const record = call as Record<string, unknown>;

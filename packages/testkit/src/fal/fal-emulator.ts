@@ -161,6 +161,14 @@ export async function startFalEmulator(options: FalEmulatorOptions = {}): Promis
           height,
         };
       },
+      storeFile(bytes, contentType, fileName) {
+        return {
+          url: storeFile(bytes, contentType, fileName),
+          content_type: contentType,
+          file_name: fileName,
+          file_size: bytes.byteLength,
+        };
+      },
       async loadFile(url, field) {
         const failure = () =>
           new FalModelFailure(422, [

@@ -1,5 +1,6 @@
-import { randomInt } from 'node:crypto';
+import { randomInt, randomUUID } from 'node:crypto';
 import { removeBackground, replaceBackground } from '../image-processing.js';
+import { removeVideoBackground } from '../video-processing.js';
 import { type FalErrorItem, FalValidator } from './fal-validation.js';
 
 /** A stored output, as fal's `Image` type describes it. */
@@ -12,10 +13,19 @@ export interface FalImage {
   height: number;
 }
 
+/** A stored output file, as fal's `File` and `Video` types describe it. */
+export interface FalFile {
+  url: string;
+  content_type: string;
+  file_name: string;
+  file_size: number;
+}
+
 export interface EndpointContext {
   /** Fetches an input file (fal storage, a data URI, or any http URL) or answers a 422 naming the field. */
   loadFile(url: string, field: string): Promise<Uint8Array>;
   storeImage(png: Buffer, width: number, height: number, syncMode: boolean): FalImage;
+  storeFile(bytes: Uint8Array, contentType: string, fileName: string): FalFile;
   log(message: string): void;
   flaggedWords: readonly string[];
 }
@@ -144,6 +154,66 @@ const replaceBackgroundEndpoint: FalEndpoint = {
   },
 };
 
+/** The documented background colours, as RGB. */
+export const namedColourValues: Readonly<Record<string, readonly [number, number, number]>> = {
+  Black: [0, 0, 0],
+  White: [255, 255, 255],
+  Gray: [128, 128, 128],
+  Red: [255, 0, 0],
+  Green: [0, 255, 0],
+  Blue: [0, 0, 255],
+  Yellow: [255, 255, 0],
+  Cyan: [0, 255, 255],
+  Magenta: [255, 0, 255],
+  Orange: [255, 165, 0],
+};
+
+// Seed 004, bria_video-cpu_InputRemoveBackgroundModel: video_url (required), background_color
+// (Transparent or a colour, default Black), output_container_and_codec (default webm_vp9),
+// preserve_audio (default true) -> { video, request_id }.
+const videoContainers = [
+  'mp4_h265',
+  'mp4_h264',
+  'webm_vp9',
+  'mov_h265',
+  'mov_proresks',
+  'mkv_h265',
+  'mkv_h264',
+  'mkv_vp9',
+  'avi_h264',
+  'gif',
+];
+const videoBackgroundRemoval: FalEndpoint = {
+  id: 'bria/video/background-removal',
+  validate(input) {
+    const check = new FalValidator(input);
+    check.string('video_url', { required: true });
+    check.enumeration('background_color', ['Transparent', ...Object.keys(namedColourValues)]);
+    check.enumeration('output_container_and_codec', videoContainers);
+    check.boolean('preserve_audio');
+    return check.errors;
+  },
+  async run(input, context) {
+    const source = await context.loadFile(String(input.video_url), 'video_url');
+    const colour = typeof input.background_color === 'string' ? input.background_color : 'Black';
+    const encoding =
+      typeof input.output_container_and_codec === 'string' ? input.output_container_and_codec : 'webm_vp9';
+    context.log(`Removing the background of the video (${colour}, ${encoding})`);
+    const output = await removeVideoBackground(source, {
+      background: colour === 'Transparent' ? 'transparent' : (namedColourValues[colour] ?? [0, 0, 0]),
+      encoding,
+      keepAudio: input.preserve_audio !== false,
+    });
+    return {
+      video: context.storeFile(output.bytes, output.contentType, `output.${output.extension}`),
+      request_id: randomUUID(),
+    };
+  },
+};
+
 export const falEndpoints: ReadonlyMap<string, FalEndpoint> = new Map(
-  [backgroundRemove, backgroundReplace, replaceBackgroundEndpoint].map((endpoint) => [endpoint.id, endpoint]),
+  [backgroundRemove, backgroundReplace, replaceBackgroundEndpoint, videoBackgroundRemoval].map((endpoint) => [
+    endpoint.id,
+    endpoint,
+  ]),
 );

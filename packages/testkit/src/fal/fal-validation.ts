@@ -63,6 +63,18 @@ export class FalValidator {
     return value;
   }
 
+  enumeration(field: string, values: readonly string[]): string | undefined {
+    const value = this.input[field];
+    if (value === undefined || value === null) return undefined;
+    if (typeof value !== 'string' || !values.includes(value)) {
+      this.fail(field, 'enum', `Input should be ${values.map((item) => `'${item}'`).join(', ')}`, {
+        expected: values.join(', '),
+      });
+      return undefined;
+    }
+    return value;
+  }
+
   rule(message: string): void {
     this.errors.push({ loc: ['body'], msg: message, type: 'value_error' });
   }
