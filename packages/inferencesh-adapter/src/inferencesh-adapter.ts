@@ -1,8 +1,14 @@
-import type { BackdropAdapter, RemoveBackgroundCall, ReplaceBackgroundCall } from '@backdrop/core';
+import type {
+  BackdropAdapter,
+  RemoveBackgroundCall,
+  RemoveVideoBackgroundCall,
+  ReplaceBackgroundCall,
+} from '@backdrop/core';
 import { inferenceShCapabilities } from './inferencesh-capabilities.js';
 import { createInferenceShClient, type InferenceShClient } from './inferencesh-client.js';
 import { parseInferenceShProviderOptions } from './inferencesh-provider-options.js';
 import { inferenceShRemoveBackground } from './inferencesh-remove-background.js';
+import { inferenceShRemoveVideoBackground } from './inferencesh-remove-video-background.js';
 import { inferenceShReplaceBackground } from './inferencesh-replace-background.js';
 import { createInferenceShTaskOperation } from './inferencesh-task-operation.js';
 
@@ -60,6 +66,10 @@ export function createInferenceSh(options: InferenceShOptions = {}): BackdropAda
     replaceBackground: createInferenceShTaskOperation<ReplaceBackgroundCall>(
       getClient,
       inferenceShReplaceBackground,
+    ),
+    removeVideoBackground: createInferenceShTaskOperation<RemoveVideoBackgroundCall>(
+      getClient,
+      inferenceShRemoveVideoBackground,
     ),
   };
 }

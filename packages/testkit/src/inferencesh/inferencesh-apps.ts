@@ -1,6 +1,8 @@
 import { randomInt } from 'node:crypto';
 import sharp from 'sharp';
+import { namedColourValues } from '../fal/fal-endpoints.js';
 import { removeBackground, replaceBackground } from '../image-processing.js';
+import { removeVideoBackground } from '../video-processing.js';
 
 /** A file as an app returns it (the app-side File serialisation, reference/providers.md 2.4). */
 export interface InferenceFile {
@@ -138,6 +140,62 @@ const replaceBackgroundApp: InferenceApp = {
   },
 };
 
+// reference/providers.md 2.7: video_url (a plain string), background_color (default
+// Transparent), output_container_and_codec (default mp4_h264), preserve_audio (default true) -> { video }.
+// The emulator reads inf:// uploads as well as URLs in video_url: inference.sh's own file upload is
+// how a local video reaches the app.
+const videoContainers = [
+  'mp4_h264',
+  'mp4_h265',
+  'webm_vp9',
+  'mov_h265',
+  'mov_proresks',
+  'mkv_h264',
+  'mkv_h265',
+  'mkv_vp9',
+  'gif',
+];
+const videoRemoveBackgroundApp: InferenceApp = {
+  id: 'bria/video-rmbg',
+  validate(input) {
+    const problems: InputProblem[] = [];
+    if (typeof input.video_url !== 'string' || input.video_url === '')
+      problems.push({ field: 'video_url', message: 'video_url is required' });
+    const colours = ['Transparent', ...Object.keys(namedColourValues)];
+    if (input.background_color !== undefined && !colours.includes(String(input.background_color))) {
+      problems.push({
+        field: 'background_color',
+        message: `background_color must be one of ${colours.join(', ')}`,
+      });
+    }
+    if (
+      input.output_container_and_codec !== undefined &&
+      !videoContainers.includes(String(input.output_container_and_codec))
+    ) {
+      problems.push({
+        field: 'output_container_and_codec',
+        message: `output_container_and_codec must be one of ${videoContainers.join(', ')}`,
+      });
+    }
+    checkType(input, 'preserve_audio', 'boolean', problems);
+    return problems;
+  },
+  async run(input, context) {
+    const source = await context.loadFile(String(input.video_url), 'video_url');
+    const colour = typeof input.background_color === 'string' ? input.background_color : 'Transparent';
+    const encoding =
+      typeof input.output_container_and_codec === 'string' ? input.output_container_and_codec : 'mp4_h264';
+    context.log(`removing the background (${colour}, ${encoding})`);
+    context.progress(20);
+    const output = await removeVideoBackground(source, {
+      background: colour === 'Transparent' ? 'transparent' : (namedColourValues[colour] ?? [0, 0, 0]),
+      encoding,
+      keepAudio: input.preserve_audio !== false,
+    });
+    return { video: context.storeFile(output.bytes, output.contentType, `output.${output.extension}`) };
+  },
+};
+
 export const inferenceApps: ReadonlyMap<string, InferenceApp> = new Map(
-  [removeBackgroundApp, replaceBackgroundApp].map((app) => [app.id, app]),
+  [removeBackgroundApp, replaceBackgroundApp, videoRemoveBackgroundApp].map((app) => [app.id, app]),
 );
