@@ -11,6 +11,8 @@ import { falCapabilities } from './fal-capabilities.js';
 import { createFalFetch } from './fal-fetch.js';
 import { prepareFalProviderOptions } from './fal-provider-options.js';
 import { createFalQueueOperation } from './fal-queue-operation.js';
+import { createFalRealtimeConnector, type FalTokenProvider } from './fal-realtime.js';
+import { createFalRealtimeToken } from './fal-realtime-token.js';
 import { falRemoveBackground } from './fal-remove-background.js';
 import { falRemoveVideoBackground } from './fal-remove-video-background.js';
 import { falReplaceBackground } from './fal-replace-background.js';
@@ -25,6 +27,14 @@ export interface FalOptions {
   proxyUrl?: string | undefined;
   /** The fetch to use (default: the global one). */
   fetch?: typeof fetch | undefined;
+  /**
+   * Gets a short-lived token for live sessions, typically from your own server (see
+   * `createFalRealtimeTokenRoute`), so a browser never holds the key. With credentials and no
+   * provider, tokens are minted with the key.
+   */
+  realtimeTokenProvider?: ((app: string) => Promise<string>) | undefined;
+  /** The tokens' lifetime in seconds, so they are refreshed before they expire. */
+  realtimeTokenExpirationSeconds?: number | undefined;
 }
 
 function environmentKey(): string | undefined {
@@ -39,7 +49,7 @@ export function createFal(options: FalOptions = {}): BackdropAdapter {
   let client: FalClient | undefined;
 
   const getClient = (): FalClient => {
-    if (!credentials && !options.proxyUrl) {
+    if (!credentials && !options.proxyUrl && !options.realtimeTokenProvider) {
       throw new BackdropError({
         code: 'auth',
         provider: 'fal',
@@ -50,10 +60,30 @@ export function createFal(options: FalOptions = {}): BackdropAdapter {
     client ??= createFalClient({
       credentials,
       ...(options.proxyUrl ? { proxyUrl: { url: options.proxyUrl, when: 'always' as const } } : {}),
-      fetch: createFalFetch(options.fetch ?? ((input, init) => globalThis.fetch(input, init))),
+      fetch: createFalFetch(fetchFunction),
     });
     return client;
   };
+
+  const fetchFunction = options.fetch ?? ((input, init) => globalThis.fetch(input, init));
+  const tokenProvider: FalTokenProvider =
+    options.realtimeTokenProvider ??
+    ((app) =>
+      credentials
+        ? createFalRealtimeToken({
+            credentials,
+            app,
+            expirationSeconds: options.realtimeTokenExpirationSeconds,
+            fetch: fetchFunction,
+          })
+        : Promise.reject(
+            new BackdropError({
+              code: 'auth',
+              provider: 'fal',
+              message:
+                'fal live sessions need a token: pass createFal({ realtimeTokenProvider }) (or credentials, server side)',
+            }),
+          ));
 
   return {
     specificationVersion: 'v1',
@@ -72,6 +102,11 @@ export function createFal(options: FalOptions = {}): BackdropAdapter {
     removeVideoBackground: createFalQueueOperation<RemoveVideoBackgroundCall>(
       getClient,
       falRemoveVideoBackground,
+    ),
+    connectRealtimeVideo: createFalRealtimeConnector(
+      getClient,
+      tokenProvider,
+      options.realtimeTokenExpirationSeconds,
     ),
   };
 }

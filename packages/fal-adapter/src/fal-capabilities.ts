@@ -62,4 +62,16 @@ export const falCapabilities: ProviderCapabilities = {
       audio: true,
     },
   ],
+  connectRealtimeVideo: [
+    {
+      // Seed 004 realtime mode: colour (no Transparent), blur 0-100, or an image behind the subject.
+      model: falEndpointIds.realtimeVideo,
+      background: {
+        types: ['color', 'blur', 'image'],
+        colors: namedColors,
+        blurStrength: { min: 0, max: 100 },
+        image: { formats: replaceFormats },
+      },
+    },
+  ],
 };

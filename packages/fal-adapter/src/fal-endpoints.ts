@@ -8,6 +8,7 @@ export const falEndpointIds = {
   replaceBackgroundByPrompt: 'bria/replace-background',
   replaceBackground: 'fal-ai/bria/background/replace',
   removeVideoBackground: 'bria/video/background-removal',
+  realtimeVideo: 'bria/video/background-removal/realtime',
 } as const;
 
 export type FalEndpointId = (typeof falEndpointIds)[keyof typeof falEndpointIds];

@@ -3,6 +3,12 @@ export { falCapabilities } from './fal-capabilities.js';
 export { type FalEndpointId, falEndpointIds } from './fal-endpoints.js';
 export type { FalProviderOptions } from './fal-provider-options.js';
 export {
+  type CreateFalRealtimeTokenOptions,
+  createFalRealtimeToken,
+  createFalRealtimeTokenRoute,
+  type FalRealtimeTokenRouteOptions,
+} from './fal-realtime-token.js';
+export {
   type FalWebhookEvent,
   type FalWebhookInput,
   falJwksUrl,

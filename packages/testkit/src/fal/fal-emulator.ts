@@ -11,6 +11,7 @@ import {
   FalModelFailure,
   falEndpoints,
 } from './fal-endpoints.js';
+import { createRealtimeEmulator } from './fal-realtime-emulator.js';
 import { falModelError } from './fal-validation.js';
 import { createFalWebhookKey, type FalWebhookKey, signFalWebhook } from './fal-webhook-signer.js';
 
@@ -79,6 +80,8 @@ export interface FalEmulatorOptions {
   webhookUserId?: string;
   /** Interval of the keep-alive comment on status streams (fal: 15 s). */
   streamKeepAliveMs?: number;
+  /** Added to each live frame's processing, to play a service slower than the camera. */
+  realtimeFrameDelayMs?: number;
 }
 
 export interface FalEmulator {
@@ -94,6 +97,13 @@ export interface FalEmulator {
   readonly webhookKey: FalWebhookKey;
   /** The bytes of a file the emulator stores (an upload or an output), by its URL. */
   fileAt(url: string): Uint8Array | undefined;
+  /** The live app's WebSocket side: counters, drops, and a slow mode. */
+  readonly realtime: Pick<
+    ReturnType<typeof createRealtimeEmulator>,
+    'stats' | 'dropConnections' | 'setFrameDelay'
+  >;
+  /** Rewrites a `wss://fal.run/...` URL to this emulator, for the WebSocket class a test installs. */
+  readonly webSocketUrl: (url: string) => string;
   close(): Promise<void>;
 }
 
@@ -582,6 +592,11 @@ export async function startFalEmulator(options: FalEmulatorOptions = {}): Promis
     if (!authorize(authorization, response)) return;
     if (host === 'queue.fal.run') return handleQueue(method, url.pathname, url.searchParams, body, response);
     if (host === 'fal.run') return handleRun(method, url.pathname, body, response);
+    if (host === 'rest.fal.ai' && method === 'POST' && url.pathname === '/tokens/') {
+      if (await faults.apply({ operation: 'token' }, response)) return;
+      sendJson(response, 201, realtime.mintToken(body));
+      return;
+    }
     if (host === 'rest.fal.ai') return handleRest(method, url.pathname, url.searchParams, body, response);
     sendJson(response, 404, { detail: `Unknown host ${host}` });
   }
@@ -638,6 +653,19 @@ export async function startFalEmulator(options: FalEmulatorOptions = {}): Promis
         sendJson(response, 500, { detail: `Emulator error: ${(error as Error).message}` });
     }
   });
+  const realtime = createRealtimeEmulator({ frameDelayMs: options.realtimeFrameDelayMs }, async (url) => {
+    const stored = fileAt(url);
+    if (stored) return stored;
+    const answer = await fetch(url, { signal: AbortSignal.timeout(5000) });
+    if (!answer.ok) throw new Error(`could not download ${url}: HTTP ${answer.status}`);
+    return new Uint8Array(await answer.arrayBuffer());
+  });
+  server.on('upgrade', (request, socket, head) => {
+    const url = new URL(request.url ?? '/', 'http://emulator');
+    const hosted = /^\/__host\/fal\.run(\/.*)$/.exec(url.pathname);
+    if (!hosted?.[1] || !realtime.handleUpgrade(request, socket, head, hosted[1], url.searchParams))
+      socket.destroy();
+  });
   await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
   origin = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
 
@@ -658,9 +686,13 @@ export async function startFalEmulator(options: FalEmulatorOptions = {}): Promis
     webhookDeliveries,
     webhookKey,
     fileAt,
+    realtime,
+    webSocketUrl: (url) =>
+      url.replace(/^wss:\/\/fal\.run\//, `ws://${origin.slice('http://'.length)}/__host/fal.run/`),
     close: () =>
       new Promise<void>((resolve, reject) => {
         scheduler.clear();
+        realtime.close();
         server.closeAllConnections();
         server.close((error) => (error ? reject(error) : resolve()));
       }),
