@@ -1,12 +1,11 @@
 import { z } from 'zod';
 import type { HostLookup } from './download/safe-download.js';
 import { BackdropError } from './errors/backdrop-error.js';
+import { encodeDataUri } from './media/data-uri.js';
 import { type LocalFileReader, type PreparedMedia, prepareMedia } from './media/prepare-media.js';
 import { type BackdropJob, createBackdropJob } from './orchestration/backdrop-job.js';
 import { createCallSignal } from './orchestration/call-signal.js';
-import { handOverMedia } from './orchestration/hand-over-media.js';
 import type { OperationRuntime } from './orchestration/operation-runtime.js';
-import { ProgressReporter } from './orchestration/progress-reporter.js';
 import { defaultRetryOptions, type RetryOptions } from './orchestration/retry.js';
 import { type OperationPlan, runOperation, startOperation } from './orchestration/run-operation.js';
 import { findPrice } from './pricing/price-table.js';
@@ -266,14 +265,16 @@ export function createBackdrop(options: BackdropOptions): Backdrop {
       // The session outlives connect: its signal is the caller's, never a connect timeout.
       const sessionSignal = createCallSignal({ signal: parsed.signal });
       const context = { signal: sessionSignal.signal, fetch: runtime.fetch };
-      const handOver = (media: PreparedMedia, field: string) =>
-        handOverMedia(media, field, {
-          adapter,
-          context,
-          retry: runtime.retry,
-          deadline: undefined,
-          reporter: new ProgressReporter(adapter.provider, undefined),
-        });
+      // A live session takes its background image inline (seed 004: "URL or data URI"): no
+      // storage round trip mid-session, and no key needed in a browser.
+      const handOver = async (media: PreparedMedia): Promise<AdapterMedia> =>
+        media.kind === 'url'
+          ? { kind: 'url', url: media.url }
+          : {
+              kind: 'url',
+              url: encodeDataUri(new Uint8Array(await media.data.arrayBuffer()), media.facts.contentType),
+              facts: media.facts,
+            };
       const session = await openRealtimeSession({
         adapter,
         context,

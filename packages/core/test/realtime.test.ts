@@ -1,3 +1,4 @@
+import { makeSampleImage } from '@backdrop/testkit';
 import { describe, expect, it, vi } from 'vitest';
 import { BackdropError, createBackdrop } from '../src/index.js';
 import { createFakeRealtime } from './support/fake-adapter.js';
@@ -52,6 +53,26 @@ describe('live video sessions', () => {
     await expect(session.setBackground('transparent')).rejects.toThrow(
       'background: transparent; fake live takes color, blur backgrounds',
     );
+    await session.close();
+  });
+
+  it('hands a local background image to the session inline, as a data URI', async () => {
+    const live = createFakeRealtime({
+      connectRealtimeVideo: [
+        { model: 'fake-realtime', background: { types: ['image'], colors: [], image: { formats: ['png'] } } },
+      ],
+    });
+    const png = await makeSampleImage('png', 4, 4);
+    const session = await createBackdrop({ providers: [live.adapter] }).connectRealtimeVideo({
+      background: { type: 'image', image: png },
+    });
+    session.send(frame(0));
+    const background = live.connections[0]?.sent[0]?.background;
+    expect(
+      background?.type === 'image' &&
+        background.image.kind === 'url' &&
+        background.image.url.startsWith('data:image/png;base64,'),
+    ).toBe(true);
     await session.close();
   });
 
