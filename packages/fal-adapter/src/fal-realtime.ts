@@ -47,7 +47,7 @@ function backgroundFields(background: ResolvedBackground): Partial<RealtimeInput
 }
 
 /** The frame in an answer: its bytes (`images[0].content`, as fal's template sends) or a URL. */
-function frameOf(result: unknown): RealtimeFrame | undefined {
+export function frameOf(result: unknown): RealtimeFrame | undefined {
   const record = (result ?? {}) as { images?: unknown[]; image?: unknown };
   const image = (Array.isArray(record.images) ? record.images[0] : record.image) as
     | { content?: unknown; url?: unknown; content_type?: unknown }
