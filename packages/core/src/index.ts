@@ -92,6 +92,7 @@ export {
   namedColors,
   type QualityMode,
   qualityModes,
+  titleCaseColor,
   type VideoContainer,
   videoContainers,
 } from './spec/options.js';

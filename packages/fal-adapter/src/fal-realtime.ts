@@ -7,33 +7,20 @@ import {
   type RealtimeFrame,
   type RealtimeVideoCall,
   type ResolvedBackground,
+  titleCaseColor,
   toBackdropError,
 } from '@backdrop/core';
 import type { FalClient } from '@fal-ai/client';
 import type { components } from './generated/fal-bria-video-background-removal-realtime.js';
 
 type RealtimeInput = components['schemas']['RealtimeInput'];
-type RealtimeColour = NonNullable<RealtimeInput['background_color']>;
-
-const colours: Readonly<Record<NamedColor, RealtimeColour>> = {
-  black: 'Black',
-  white: 'White',
-  gray: 'Gray',
-  red: 'Red',
-  green: 'Green',
-  blue: 'Blue',
-  yellow: 'Yellow',
-  cyan: 'Cyan',
-  magenta: 'Magenta',
-  orange: 'Orange',
-};
 
 export type FalTokenProvider = (app: string) => Promise<string>;
 
 function backgroundFields(background: ResolvedBackground): Partial<RealtimeInput> {
   switch (background.type) {
     case 'color':
-      return { background_type: 'color', background_color: colours[background.color as NamedColor] };
+      return { background_type: 'color', background_color: titleCaseColor(background.color as NamedColor) };
     case 'blur':
       return { background_type: 'blur', blur_strength: background.strength };
     case 'image':

@@ -1,24 +1,10 @@
-import type { NamedColor, RemoveVideoBackgroundCall } from '@backdrop/core';
+import { type NamedColor, type RemoveVideoBackgroundCall, titleCaseColor } from '@backdrop/core';
 import { z } from 'zod';
 import type { FalOperationMapping } from './fal-operation-mapping.js';
 import { mediaUrl, parseFalOutput } from './fal-output.js';
 import type { components } from './generated/fal-bria-video-background-removal.js';
 
 type FalVideoInput = components['schemas']['bria_video-cpu_InputRemoveBackgroundModel'];
-type FalBackgroundColour = NonNullable<FalVideoInput['background_color']>;
-
-const falColours: Readonly<Record<NamedColor, FalBackgroundColour>> = {
-  black: 'Black',
-  white: 'White',
-  gray: 'Gray',
-  red: 'Red',
-  green: 'Green',
-  blue: 'Blue',
-  yellow: 'Yellow',
-  cyan: 'Cyan',
-  magenta: 'Magenta',
-  orange: 'Orange',
-};
 
 const falVideoOutputSchema = z.object({
   video: z.object({ url: z.string(), content_type: z.string().nullish(), file_size: z.number().nullish() }),
@@ -35,7 +21,7 @@ export const falRemoveVideoBackground: FalOperationMapping<RemoveVideoBackground
     if (call.background.type === 'transparent') input.background_color = 'Transparent';
     // Routing admits only the named colours fal documents, so the lookup always finds one.
     if (call.background.type === 'color')
-      input.background_color = falColours[call.background.color as NamedColor];
+      input.background_color = titleCaseColor(call.background.color as NamedColor);
     if (call.container !== undefined)
       input.output_container_and_codec = call.container as FalVideoInput['output_container_and_codec'];
     if (call.keepAudio !== undefined) input.preserve_audio = call.keepAudio;

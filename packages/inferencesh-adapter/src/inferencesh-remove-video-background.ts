@@ -1,24 +1,14 @@
-import type { NamedColor, RemoveVideoBackgroundCall } from '@backdrop/core';
-import { BackdropError } from '@backdrop/core';
+import {
+  BackdropError,
+  type NamedColor,
+  type RemoveVideoBackgroundCall,
+  titleCaseColor,
+} from '@backdrop/core';
 import type { components } from './generated/inferencesh-bria-video-rmbg.js';
 import { fileReference, type InferenceShOperationMapping } from './inferencesh-operation-mapping.js';
 import { toOutputFile } from './inferencesh-task.js';
 
 type VideoInput = components['schemas']['Input'];
-type VideoColour = NonNullable<VideoInput['background_color']>;
-
-const colours: Readonly<Record<NamedColor, VideoColour>> = {
-  black: 'Black',
-  white: 'White',
-  gray: 'Gray',
-  red: 'Red',
-  green: 'Green',
-  blue: 'Blue',
-  yellow: 'Yellow',
-  cyan: 'Cyan',
-  magenta: 'Magenta',
-  orange: 'Orange',
-};
 
 /** removeVideoBackground -> app bria/video-rmbg (video_url, background_color, output_container_and_codec, preserve_audio) -> { video }. */
 export const inferenceShRemoveVideoBackground: InferenceShOperationMapping<RemoveVideoBackgroundCall> = {
@@ -27,7 +17,7 @@ export const inferenceShRemoveVideoBackground: InferenceShOperationMapping<Remov
     const input: VideoInput = { video_url: fileReference(call.video) };
     if (call.background.type === 'transparent') input.background_color = 'Transparent';
     if (call.background.type === 'color')
-      input.background_color = colours[call.background.color as NamedColor];
+      input.background_color = titleCaseColor(call.background.color as NamedColor);
     if (call.container !== undefined)
       input.output_container_and_codec = call.container as VideoInput['output_container_and_codec'];
     if (call.keepAudio !== undefined) input.preserve_audio = call.keepAudio;

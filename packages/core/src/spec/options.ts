@@ -39,3 +39,8 @@ export const backgroundTypes = ['transparent', 'color', 'blur', 'image'] as cons
 export type BackgroundType = (typeof backgroundTypes)[number];
 
 export const maximumSeed = 2_147_483_647;
+
+/** A named colour as Bria's APIs spell it (`black` -> `Black`), on fal and inference.sh alike. */
+export function titleCaseColor(color: NamedColor): Capitalize<NamedColor> {
+  return `${color.charAt(0).toUpperCase()}${color.slice(1)}` as Capitalize<NamedColor>;
+}
