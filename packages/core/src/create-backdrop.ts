@@ -185,6 +185,7 @@ export function createBackdrop(options: BackdropOptions): Backdrop {
         referenceImage:
           referenceImage === undefined ? undefined : await handOver(referenceImage, 'referenceImage'),
         prompt: parsed.prompt,
+        backgroundColor: parsed.backgroundColor,
         negativePrompt: parsed.negativePrompt,
         seed: parsed.seed,
         count: parsed.count,

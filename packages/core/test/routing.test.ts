@@ -125,6 +125,34 @@ describe('capability-based routing', () => {
     expect(error.message).toContain('local engine cannot replace an image background');
   });
 
+  it("adds a variant's note to what it declines, pointing elsewhere", async () => {
+    const local = createFakeAdapter({
+      provider: 'local',
+      displayName: 'local engine',
+      capabilities: {
+        replaceBackground: [
+          {
+            model: 'local',
+            image: { formats: ['png', 'jpeg'] },
+            referenceImage: { formats: ['png', 'jpeg'] },
+            backgroundColor: true,
+            resultCount: { min: 1, max: 1 },
+            notes: { prompt: 'prompts need a generative model: use fal or inference.sh' },
+          },
+        ],
+      },
+    });
+    const backdrop = createBackdrop({ providers: [local] });
+    const error = await rejection(backdrop.replaceBackground({ image, prompt: 'beach' }));
+    expect(error.message).toContain(
+      'prompt: local engine cannot replace a background from a prompt; prompts need a generative model: use fal or inference.sh',
+    );
+    const coloured = createBackdrop({ providers: [createFakeAdapter({ synchronous: true })] });
+    expect(
+      (await rejection(coloured.replaceBackground({ image, backgroundColor: 'white' }))).message,
+    ).toContain('backgroundColor: fake cannot replace a background with a plain colour');
+  });
+
   it('names unconfigured providers and lists the configured ones', async () => {
     const { fal } = providers();
     const error = await rejection(

@@ -138,7 +138,7 @@ describe('inference.sh replaceBackground (bria/replace-background)', () => {
     });
 
     it.each([
-      [{}, 'prompt', 'prompt: a prompt or a referenceImage is required; got neither'],
+      [{}, 'prompt', 'prompt: a prompt, a referenceImage or a backgroundColor is required; got none of them'],
       [
         { prompt: Array.from({ length: 60 }, () => '海').join(' ') },
         'prompt',

@@ -38,12 +38,19 @@ class ReasonCollector {
   constructor(
     readonly who: string,
     readonly model: string,
+    readonly notes: Partial<Record<string, string>> = {},
   ) {}
   outOfRange(field: string, message: string): void {
     this.reasons.push({ code: 'invalid_input', field, message, model: this.model });
   }
   unsupported(field: string, message: string): void {
-    this.reasons.push({ code: 'unsupported', field, message, model: this.model });
+    const note = this.notes[field];
+    this.reasons.push({
+      code: 'unsupported',
+      field,
+      message: note ? `${message}; ${note}` : message,
+      model: this.model,
+    });
   }
   range(field: string, value: number, range: NumberRange, unit = ''): void {
     if (value < range.min || value > range.max) {
@@ -121,7 +128,7 @@ export function checkRemoveBackground(
   profile: RemoveBackgroundProfile,
   who: string,
 ): DeclineReason[] {
-  const collector = new ReasonCollector(who, variant.model);
+  const collector = new ReasonCollector(who, variant.model, variant.notes);
   checkLocalFile(collector, 'image', profile.image, variant.image);
   return collector.reasons;
 }
@@ -131,9 +138,15 @@ export function checkReplaceBackground(
   profile: ReplaceBackgroundProfile,
   who: string,
 ): DeclineReason[] {
-  const collector = new ReasonCollector(who, variant.model);
+  const collector = new ReasonCollector(who, variant.model, variant.notes);
   checkLocalFile(collector, 'image', profile.image, variant.image);
 
+  if (profile.backgroundColor !== undefined && !variant.backgroundColor) {
+    collector.unsupported(
+      'backgroundColor',
+      `backgroundColor: ${who} cannot replace a background with a plain colour`,
+    );
+  }
   if (profile.prompt !== undefined) {
     if (!variant.prompt) {
       collector.unsupported('prompt', `prompt: ${who} cannot replace a background from a prompt`);
@@ -196,7 +209,7 @@ export function checkRemoveVideoBackground(
   profile: RemoveVideoBackgroundProfile,
   who: string,
 ): DeclineReason[] {
-  const collector = new ReasonCollector(who, variant.model);
+  const collector = new ReasonCollector(who, variant.model, variant.notes);
   checkLocalFile(collector, 'video', profile.video, variant.video);
   checkBackground(collector, profile.background, variant.background);
   if (profile.container !== undefined && !variant.containers.includes(profile.container)) {
@@ -225,7 +238,7 @@ export function checkRealtimeVideo(
   profile: RealtimeVideoProfile,
   who: string,
 ): DeclineReason[] {
-  const collector = new ReasonCollector(who, variant.model);
+  const collector = new ReasonCollector(who, variant.model, variant.notes);
   checkBackground(collector, profile.background, variant.background);
   return collector.reasons;
 }

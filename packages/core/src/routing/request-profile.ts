@@ -1,6 +1,6 @@
 import type { PreparedMedia } from '../media/prepare-media.js';
 import type { BackgroundWith } from '../spec/calls.js';
-import type { QualityMode, VideoContainer } from '../spec/options.js';
+import type { HexColor, NamedColor, QualityMode, VideoContainer } from '../spec/options.js';
 
 export type PreparedBackground = BackgroundWith<PreparedMedia>;
 
@@ -15,6 +15,7 @@ export interface ReplaceBackgroundProfile {
   image: PreparedMedia;
   prompt?: string | undefined;
   referenceImage?: PreparedMedia | undefined;
+  backgroundColor?: NamedColor | HexColor | undefined;
   negativePrompt?: string | undefined;
   seed?: number | undefined;
   count: number;

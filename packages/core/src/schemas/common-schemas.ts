@@ -1,6 +1,6 @@
 import { z } from 'zod';
 import type { MediaInput } from '../spec/media.js';
-import { maximumSeed, namedColors } from '../spec/options.js';
+import { type HexColor, maximumSeed, type NamedColor, namedColors } from '../spec/options.js';
 import type { ProgressListener } from '../spec/progress.js';
 import { rule } from './rule.js';
 
@@ -30,11 +30,18 @@ export const seedSchema = z
   .min(0, rule(`must be a whole number from 0 to ${maximumSeed}`))
   .max(maximumSeed, rule(`must be a whole number from 0 to ${maximumSeed}`));
 
-const hexColorPattern = /^#[0-9a-fA-F]{6}$/;
-export const colorSchema = z.union([z.enum(namedColors), z.string().regex(hexColorPattern)], {
-  error: (issue) =>
-    `must be one of ${namedColors.join(', ')} or #rrggbb; got ${JSON.stringify(issue.input) ?? 'nothing'}`,
-});
+const hexColorPattern = /^#[0-9a-f]{6}$/;
+const colorRule = `must be one of ${namedColors.join(', ')} or #rrggbb`;
+
+/** A colour name (any case) or #rrggbb, normalized to lower case. */
+export const colorSchema = z
+  .string(rule(colorRule))
+  .transform((value) => value.trim().toLowerCase())
+  .refine(
+    (value) => (namedColors as readonly string[]).includes(value) || hexColorPattern.test(value),
+    rule(colorRule),
+  )
+  .transform((value) => value as NamedColor | HexColor);
 
 /** Options every operation takes besides its own fields. */
 export const callOptionsShape = {

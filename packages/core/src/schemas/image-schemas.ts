@@ -1,6 +1,12 @@
 import { z } from 'zod';
 import { qualityModes } from '../spec/options.js';
-import { callOptionsShape, mediaInputSchema, seedSchema, webhookUrlSchema } from './common-schemas.js';
+import {
+  callOptionsShape,
+  colorSchema,
+  mediaInputSchema,
+  seedSchema,
+  webhookUrlSchema,
+} from './common-schemas.js';
 import { rule } from './rule.js';
 
 export const removeBackgroundSchema = z.strictObject({
@@ -21,6 +27,8 @@ export const replaceBackgroundSchema = z
       .optional(),
     /** An image whose look the new background should take. */
     referenceImage: mediaInputSchema.optional(),
+    /** A plain colour behind the subject instead (named or #rrggbb). */
+    backgroundColor: colorSchema.optional(),
     negativePrompt: z
       .string(rule('must be text'))
       .max(10_000, rule('must be at most 10000 characters'))
@@ -43,12 +51,21 @@ export const replaceBackgroundSchema = z
     ...callOptionsShape,
   })
   .check((context) => {
-    if (context.value.prompt === undefined && context.value.referenceImage === undefined) {
+    const { prompt, referenceImage, backgroundColor } = context.value;
+    if (prompt === undefined && referenceImage === undefined && backgroundColor === undefined) {
       context.issues.push({
         code: 'custom',
         path: ['prompt'],
-        input: context.value.prompt,
-        message: 'a prompt or a referenceImage is required; got neither',
+        input: prompt,
+        message: 'a prompt, a referenceImage or a backgroundColor is required; got none of them',
+      });
+    }
+    if (backgroundColor !== undefined && (prompt !== undefined || referenceImage !== undefined)) {
+      context.issues.push({
+        code: 'custom',
+        path: ['backgroundColor'],
+        input: backgroundColor,
+        message: 'a backgroundColor replaces the background by itself: leave out prompt and referenceImage',
       });
     }
   });

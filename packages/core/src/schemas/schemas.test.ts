@@ -37,7 +37,11 @@ describe('request validation', () => {
     ['count', { image, prompt: 'beach', count: 0 }, 'count: must be a whole number of at least 1; got 0'],
     ['count', { image, prompt: 'beach', count: 2.5 }, 'got 2.5'],
     ['prompt', { image, prompt: '   ' }, 'prompt: must not be empty'],
-    ['prompt', { image }, 'prompt: a prompt or a referenceImage is required; got neither'],
+    [
+      'prompt',
+      { image },
+      'prompt: a prompt, a referenceImage or a backgroundColor is required; got none of them',
+    ],
     [
       'qualityMode',
       { image, prompt: 'beach', qualityMode: 'ultra' },
@@ -80,6 +84,19 @@ describe('request validation', () => {
       expect(error.message).toContain(message);
     },
   );
+
+  it('takes a plain background colour on its own, and refuses it with a prompt or reference', () => {
+    expect(
+      parseRequest(replaceBackgroundSchema, { image, backgroundColor: 'White' }, 'replaceBackground')
+        .backgroundColor,
+    ).toBe('white');
+    const error = failure(replaceBackgroundSchema, { image, prompt: 'beach', backgroundColor: '#ffffff' });
+    expect(error.field).toBe('backgroundColor');
+    expect(error.message).toContain('a backgroundColor replaces the background by itself');
+    expect(failure(replaceBackgroundSchema, { image, backgroundColor: 'teal' }).message).toContain(
+      'backgroundColor: must be one of black',
+    );
+  });
 
   it('accepts a reference image without a prompt and defaults count to 1', () => {
     const parsed = parseRequest(

@@ -15,23 +15,18 @@ const backgroundChoices = `"transparent", "blur", a colour (${namedColors.join('
  * A background: the shorthand strings `transparent`, `blur`, a colour name or `#rrggbb`, or an
  * object `{ type: 'color', color }`, `{ type: 'blur', strength }`, `{ type: 'image', image }`.
  */
-export const backgroundSchema = z
-  .union(
-    [
-      z.literal('transparent').transform(() => ({ type: 'transparent' as const })),
-      z.literal('blur').transform(() => ({ type: 'blur' as const, strength: 50 })),
-      colorSchema.transform((color) => ({ type: 'color' as const, color })),
-      z.strictObject({ type: z.literal('transparent') }),
-      z.strictObject({ type: z.literal('color'), color: colorSchema }),
-      z.strictObject({ type: z.literal('blur'), strength: blurStrengthSchema.default(50) }),
-      z.strictObject({ type: z.literal('image'), image: mediaInputSchema }),
-    ],
-    rule(`must be ${backgroundChoices}`),
-  )
-  .transform((background) => {
-    if (background.type === 'color') return { type: 'color' as const, color: background.color.toLowerCase() };
-    return background;
-  });
+export const backgroundSchema = z.union(
+  [
+    z.literal('transparent').transform(() => ({ type: 'transparent' as const })),
+    z.literal('blur').transform(() => ({ type: 'blur' as const, strength: 50 })),
+    colorSchema.transform((color) => ({ type: 'color' as const, color })),
+    z.strictObject({ type: z.literal('transparent') }),
+    z.strictObject({ type: z.literal('color'), color: colorSchema }),
+    z.strictObject({ type: z.literal('blur'), strength: blurStrengthSchema.default(50) }),
+    z.strictObject({ type: z.literal('image'), image: mediaInputSchema }),
+  ],
+  rule(`must be ${backgroundChoices}`),
+);
 
 export const removeVideoBackgroundSchema = z.strictObject({
   video: mediaInputSchema,

@@ -19,6 +19,8 @@ export interface ReplaceBackgroundCall extends CallBase {
   image: AdapterMedia;
   prompt?: string | undefined;
   referenceImage?: AdapterMedia | undefined;
+  /** A plain colour to put behind the subject (named or #rrggbb). */
+  backgroundColor?: NamedColor | HexColor | undefined;
   negativePrompt?: string | undefined;
   seed?: number | undefined;
   count: number;

@@ -35,6 +35,8 @@ interface VariantBase {
   model: string;
   /** Overrides core's price table for this model. */
   price?: Price | undefined;
+  /** Added to the message when a field is declined as unsupported: where to go instead. */
+  notes?: Partial<Record<string, string>> | undefined;
 }
 
 export interface RemoveBackgroundVariant extends VariantBase {
@@ -54,6 +56,8 @@ export interface ReplaceBackgroundVariant extends VariantBase {
   prompt?: PromptConstraints | undefined;
   /** Absent: this variant cannot replace from a reference image. */
   referenceImage?: ImageConstraints | undefined;
+  /** Whether the background can be a plain colour (`backgroundColor`). */
+  backgroundColor?: boolean | undefined;
   /** Whether a prompt and a reference image may be sent together. */
   promptWithReference?: boolean | undefined;
   negativePrompt?: boolean | undefined;

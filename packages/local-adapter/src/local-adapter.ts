@@ -1,0 +1,189 @@
+import {
+  type AdapterMedia,
+  type AdapterOutput,
+  type BackdropAdapter,
+  BackdropError,
+  type CallContext,
+  type JobOperation,
+  type OperationName,
+  type ProviderCapabilities,
+  type RemoveBackgroundCall,
+  type RemoveVideoBackgroundCall,
+  type ReplaceBackgroundCall,
+  safeDownload,
+  toBackdropError,
+} from '@backdrop/core';
+import sharp, { type Sharp } from 'sharp';
+import { composite, cutout, type LocalBackground } from './local-compose.js';
+import { type ModelOptions, modelSourceOf } from './local-model.js';
+import { segment } from './local-segmentation.js';
+import { localVideoContainers, processVideo } from './local-video.js';
+
+export interface LocalOptions extends ModelOptions {
+  /** ffmpeg for video (default: `ffmpeg` on the PATH), and ffprobe beside it. */
+  ffmpegPath?: string | undefined;
+  ffprobePath?: string | undefined;
+}
+
+const imageFormats = ['png', 'jpeg', 'webp', 'gif', 'avif'] as const;
+const elsewhere = 'use fal or inference.sh for that (set FAL_KEY or INFERENCE_API_KEY)';
+
+async function bytesOf(media: AdapterMedia, context: CallContext): Promise<Uint8Array> {
+  if (media.kind === 'bytes') return new Uint8Array(await media.data.arrayBuffer());
+  return (await safeDownload(media.url, { fetch: context.fetch, signal: context.signal, provider: 'local' }))
+    .bytes;
+}
+
+/** An input turned upright (EXIF orientation), with its upright size. */
+async function upright(bytes: Uint8Array): Promise<{ image: Sharp; width: number; height: number }> {
+  const metadata = await sharp(bytes).metadata();
+  const turned = (metadata.orientation ?? 1) >= 5;
+  return {
+    image: sharp(bytes).rotate(),
+    width: (turned ? metadata.height : metadata.width) ?? 0,
+    height: (turned ? metadata.width : metadata.height) ?? 0,
+  };
+}
+
+/** The local engine answers in the call that starts the job: there is nothing to poll. */
+function synchronous<Call extends { model: string }>(
+  operation: OperationName,
+  work: (call: Call, context: CallContext) => Promise<AdapterOutput>,
+): JobOperation<Call> {
+  let counter = 0;
+  return {
+    async start(call, context) {
+      let output: AdapterOutput;
+      try {
+        output = await work(call, context);
+      } catch (error) {
+        const mapped = toBackdropError(error, 'local');
+        throw mapped.code === 'provider_error' ? mapped.with({ retryable: false }) : mapped;
+      }
+      counter++;
+      return {
+        handle: { provider: 'local', operation, model: call.model, id: `local-${process.pid}-${counter}` },
+        update: { state: 'completed', output },
+      };
+    },
+    async status(handle) {
+      throw new BackdropError({
+        code: 'provider_rejected',
+        provider: 'local',
+        message: `${handle.id}: local jobs finish in the call that starts them and cannot be resumed`,
+      });
+    },
+  };
+}
+
+/** Creates the offline provider: ISNet segmentation on onnxruntime-node, compositing with sharp, video through ffmpeg. */
+export function createLocal(options: LocalOptions = {}): BackdropAdapter {
+  const source = modelSourceOf(options);
+  const model = source.kind === 'file' ? `onnx:${source.path}` : `isnet-${source.variant}`;
+  const ffmpegPath = options.ffmpegPath ?? 'ffmpeg';
+  const ffprobePath =
+    options.ffprobePath ??
+    (ffmpegPath === 'ffmpeg' ? 'ffprobe' : ffmpegPath.replace(/ffmpeg(\.exe)?$/, 'ffprobe$1'));
+  const capabilities: ProviderCapabilities = {
+    removeBackground: [{ model, image: { formats: imageFormats } }],
+    replaceBackground: [
+      {
+        model,
+        image: { formats: imageFormats },
+        referenceImage: { formats: imageFormats },
+        backgroundColor: true,
+        resultCount: { min: 1, max: 1 },
+        notes: {
+          prompt: `prompts need a generative model: ${elsewhere}`,
+          count: `several results need a generative model: ${elsewhere}`,
+        },
+      },
+    ],
+    removeVideoBackground: [
+      {
+        model,
+        video: { formats: ['mp4', 'mov', 'webm', 'mkv'] },
+        background: {
+          types: ['transparent', 'color', 'blur', 'image'],
+          colors: 'any',
+          blurStrength: { min: 0, max: 100 },
+          image: { formats: imageFormats },
+        },
+        containers: localVideoContainers,
+        alphaContainers: ['webm_vp9', 'mov_proresks'],
+        audio: true,
+      },
+    ],
+  };
+
+  return {
+    specificationVersion: 'v1',
+    provider: 'local',
+    displayName: 'local engine',
+    capabilities,
+    removeBackground: synchronous<RemoveBackgroundCall>('removeBackground', async (call, context) => {
+      const { image, width, height } = await upright(await bytesOf(call.image, context));
+      const mask = await segment(image, width, height, source);
+      const png = await (await cutout(image, mask)).png().toBuffer();
+      return {
+        files: [
+          {
+            data: new Blob([new Uint8Array(png)], { type: 'image/png' }),
+            contentType: 'image/png',
+            sizeBytes: png.byteLength,
+            width,
+            height,
+          },
+        ],
+      };
+    }),
+    replaceBackground: synchronous<ReplaceBackgroundCall>('replaceBackground', async (call, context) => {
+      const { image, width, height } = await upright(await bytesOf(call.image, context));
+      const background: LocalBackground = call.referenceImage
+        ? { type: 'image', image: await bytesOf(call.referenceImage, context) }
+        : { type: 'color', color: call.backgroundColor ?? 'white' };
+      const mask = await segment(image, width, height, source);
+      const png = await (await composite(image, mask, background)).png().toBuffer();
+      return {
+        files: [
+          {
+            data: new Blob([new Uint8Array(png)], { type: 'image/png' }),
+            contentType: 'image/png',
+            sizeBytes: png.byteLength,
+            width,
+            height,
+          },
+        ],
+      };
+    }),
+    removeVideoBackground: synchronous<RemoveVideoBackgroundCall>(
+      'removeVideoBackground',
+      async (call, context) => {
+        const background =
+          call.background.type === 'image'
+            ? { type: 'image' as const, image: await bytesOf(call.background.image, context) }
+            : call.background;
+        const container = call.container ?? (background.type === 'transparent' ? 'webm_vp9' : 'mp4_h264');
+        const video = await processVideo(await bytesOf(call.video, context), {
+          background,
+          container,
+          keepAudio: call.keepAudio ?? true,
+          source,
+          ffmpegPath,
+          ffprobePath,
+          signal: context.signal,
+        });
+        return {
+          files: [
+            {
+              data: new Blob([video.bytes as Uint8Array<ArrayBuffer>], { type: video.contentType }),
+              contentType: video.contentType,
+              sizeBytes: video.bytes.byteLength,
+              durationSeconds: video.durationSeconds,
+            },
+          ],
+        };
+      },
+    ),
+  };
+}
