@@ -69,7 +69,13 @@ export function loadSession(source: ModelSource): Promise<ort.InferenceSession> 
               });
             })
           : await readImglyModel(source.variant);
-      return ort.InferenceSession.create(model, { graphOptimizationLevel: 'all' });
+      // No CPU arena and no memory patterns: they hold on to peak allocations (2.3 GB against 1.2 GB
+      // at 1024x1024 on these machines), for no speed worth having.
+      return ort.InferenceSession.create(model, {
+        graphOptimizationLevel: 'all',
+        enableCpuMemArena: false,
+        enableMemPattern: false,
+      });
     })();
     // A failed load is not cached: a later call may find the weights installed.
     session.catch(() => sessions.delete(key));
