@@ -57,7 +57,7 @@ describe('backdrop with the local engine (no key, no network)', () => {
   it('remove writes <stem>.remove.png beside the input: an RGBA PNG of the same size', async () => {
     const run = await runCli(['remove', 'mug.jpg'], { cwd: folder });
     expect(run.code).toBe(0);
-    expect(run.stdout.trim()).toBe('Wrote mug.remove.png (local, isnet-medium)');
+    expect(run.stdout.trim()).toBe('Wrote mug.remove.png (local, isnet-medium, about $0)');
     const metadata = await sharp(join(folder, 'mug.remove.png')).metadata();
     expect([metadata.width, metadata.height, metadata.channels]).toEqual([1200, 1200, 4]);
   });

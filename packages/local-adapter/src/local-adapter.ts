@@ -84,11 +84,14 @@ export function createLocal(options: LocalOptions = {}): BackdropAdapter {
   const ffprobePath =
     options.ffprobePath ??
     (ffmpegPath === 'ffmpeg' ? 'ffprobe' : ffmpegPath.replace(/ffmpeg(\.exe)?$/, 'ffprobe$1'));
+  // Runs on this machine: no charge per call.
+  const free = { usd: 0, per: 'request' } as const;
   const capabilities: ProviderCapabilities = {
-    removeBackground: [{ model, image: { formats: imageFormats } }],
+    removeBackground: [{ model, price: free, image: { formats: imageFormats } }],
     replaceBackground: [
       {
         model,
+        price: free,
         image: { formats: imageFormats },
         referenceImage: { formats: imageFormats },
         backgroundColor: true,
@@ -102,6 +105,7 @@ export function createLocal(options: LocalOptions = {}): BackdropAdapter {
     removeVideoBackground: [
       {
         model,
+        price: free,
         video: { formats: ['mp4', 'mov', 'webm', 'mkv'] },
         background: {
           types: ['transparent', 'color', 'blur', 'image'],

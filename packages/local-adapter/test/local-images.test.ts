@@ -10,7 +10,7 @@ const backdrop = createBackdrop({ providers: [createLocal()] });
 describe('local engine: images, offline', () => {
   it('cuts out a product photo: RGBA PNG, input size kept, background clear, subject solid', async () => {
     const result = await backdrop.removeBackground({ image: fixturePath('ruby_mug.jpg') });
-    expect(result).toMatchObject({ provider: 'local', model: 'isnet-medium', estimatedCostUsd: undefined });
+    expect(result).toMatchObject({ provider: 'local', model: 'isnet-medium', estimatedCostUsd: 0 });
     const png = (await result.outputs[0]?.bytes()) ?? new Uint8Array();
     const metadata = await sharp(png).metadata();
     expect([metadata.format, metadata.width, metadata.height, metadata.channels]).toEqual([

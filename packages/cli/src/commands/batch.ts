@@ -56,10 +56,13 @@ export async function run(command: Extract<Command, { name: 'batch' }>): Promise
       outcome.skipped.push(name);
       return false;
     });
-    const show = () =>
+    const show = () => {
+      const finishedCount = outcome.done.length + outcome.failed.length + outcome.skipped.length;
+      const filled = inputs.length ? Math.round((finishedCount / inputs.length) * 20) : 20;
       progress.status(
-        `${command.operation}: ${outcome.done.length + outcome.failed.length + outcome.skipped.length}/${inputs.length} (${outcome.done.length} done, ${outcome.failed.length} failed, ${outcome.skipped.length} skipped)`,
+        `[${'#'.repeat(filled)}${'.'.repeat(20 - filled)}] ${finishedCount}/${inputs.length}: ${outcome.done.length} done, ${outcome.failed.length} failed, ${outcome.skipped.length} skipped`,
       );
+    };
     show();
     const worker = async () => {
       for (let name = queue.shift(); name !== undefined && !signal.aborted; name = queue.shift()) {
