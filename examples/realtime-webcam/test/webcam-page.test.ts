@@ -1,23 +1,8 @@
-import { existsSync } from 'node:fs';
-import { type FalEmulator, startFalEmulator } from '@backdrop/testkit';
-import { type Browser, chromium, type Page } from 'playwright-core';
+import { type FalEmulator, launchChromium, startFalEmulator } from '@backdrop/testkit';
+import type { Browser, Page } from 'playwright-core';
 import sharp from 'sharp';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startWebcamServer } from '../server.mjs';
-
-const chromiumPath = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
-const chromiumFlags = [
-  '--no-sandbox',
-  '--disable-gpu',
-  '--disable-quic',
-  '--no-first-run',
-  '--disable-background-networking',
-  '--disable-component-update',
-  '--disable-sync',
-  // A synthetic camera (a moving pattern on a plain background), allowed without a prompt.
-  '--use-fake-device-for-media-stream',
-  '--use-fake-ui-for-media-stream',
-];
 
 let emulator: FalEmulator;
 let server: Awaited<ReturnType<typeof startWebcamServer>>;
@@ -54,11 +39,9 @@ async function waitForCorner(expected: number[], tolerance: number): Promise<num
 }
 
 beforeAll(async () => {
-  if (!existsSync(chromiumPath))
-    throw new Error(`Chromium is missing at ${chromiumPath}: the install step installs Debian's chromium`);
   emulator = await startFalEmulator();
   server = await startWebcamServer({ credentials: 'test-fal-key', fetch: emulator.fetch });
-  browser = await chromium.launch({ executablePath: chromiumPath, headless: true, args: chromiumFlags });
+  browser = await launchChromium({ fakeCamera: true });
   page = await browser.newPage();
   page.on('pageerror', (error) => pageErrors.push(error.message));
   // fal's client opens wss://fal.run/...; only the scheme and host are pointed at the emulator.

@@ -1,32 +1,14 @@
-import { existsSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
-import { type MediaServer, makeSampleImage, startMediaServer } from '@backdrop/testkit';
+import { launchChromium, type MediaServer, makeSampleImage, startMediaServer } from '@backdrop/testkit';
 import { build } from 'esbuild';
-import { type Browser, chromium } from 'playwright-core';
+import type { Browser } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-
-const chromiumPath = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
-// Flags for Debian's chromium on a machine with no outside network (toolchain notes).
-const chromiumFlags = [
-  '--no-sandbox',
-  '--disable-gpu',
-  '--disable-quic',
-  '--no-first-run',
-  '--disable-background-networking',
-  '--disable-component-update',
-  '--disable-sync',
-];
 
 let server: MediaServer;
 let browser: Browser;
 let bundle: string;
 
 beforeAll(async () => {
-  if (!existsSync(chromiumPath)) {
-    throw new Error(
-      `Chromium is missing at ${chromiumPath}: the install step installs Debian's chromium (apt-get install chromium)`,
-    );
-  }
   // platform 'browser' makes esbuild fail on any node: import, so this also proves the entry is browser-safe.
   const output = await build({
     entryPoints: [fileURLToPath(new URL('./browser/smoke-entry.ts', import.meta.url))],
@@ -39,7 +21,7 @@ beforeAll(async () => {
   });
   bundle = output.outputFiles[0]?.text ?? '';
   server = await startMediaServer();
-  browser = await chromium.launch({ executablePath: chromiumPath, headless: true, args: chromiumFlags });
+  browser = await launchChromium();
 }, 60_000);
 
 afterAll(async () => {

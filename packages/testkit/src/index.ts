@@ -1,3 +1,4 @@
+export { chromiumPath, launchChromium } from './chromium.js';
 export {
   type FalEmulator,
   type FalEmulatorOptions,
