@@ -34,8 +34,10 @@ function detailItems(body: unknown): FalErrorItem[] {
 function describe(body: unknown, fallback: string): string {
   const items = detailItems(body);
   if (items.length > 0) return items.map((item) => item.msg ?? item.type ?? 'error').join('; ');
-  const message = (body as { message?: unknown } | undefined)?.message;
-  return typeof message === 'string' ? message : fallback;
+  const record = body as { message?: unknown; status?: unknown } | undefined;
+  // Queue answers such as a cancel's { status: "ALREADY_COMPLETED" } carry their meaning in status.
+  if (typeof record?.message === 'string') return record.message;
+  return typeof record?.status === 'string' ? record.status : fallback;
 }
 
 /**

@@ -223,6 +223,18 @@ describe('cancel', () => {
     await vi.waitFor(() => expect(job?.cancelled).toBe(true));
   });
 
+  it('says so when cancelling a job that already finished', async () => {
+    harness = await startFalHarness();
+    const job = await harness.backdrop.startRemoveBackground({
+      image:
+        'data:image/png;base64,iVBORw0KGgoAAAANSUhEUgAAAAEAAAABCAYAAAAfFcSJAAAADUlEQVR42mP8z8DwHwAFBQIAX8jx0gAAAABJRU5ErkJggg==',
+    });
+    await job.wait();
+    const error = await rejection(job.cancel());
+    expect(error).toMatchObject({ code: 'provider_rejected', status: 400 });
+    expect(error.message).toContain('ALREADY_COMPLETED');
+  });
+
   it('cancels a started job from its handle', async () => {
     harness = await startFalHarness({ emulator: { queueMs: 60_000 } });
     const job = await harness.backdrop.startRemoveBackground({ image: 'https://cdn.example.com/a.png' });

@@ -605,6 +605,22 @@ export async function startFalEmulator(options: FalEmulatorOptions = {}): Promis
     try {
       const method = request.method ?? 'GET';
       const url = new URL(request.url ?? '/', 'http://emulator');
+      // A browser app calls its proxy, and PUTs uploads to signed storage URLs, across origins
+      // (a Figma plugin's iframe has a null origin): both answer CORS, as deployed ones must.
+      response.setHeader('access-control-allow-origin', '*');
+      response.setHeader(
+        'access-control-expose-headers',
+        'x-fal-request-id, retry-after, x-fal-retryable, x-fal-error-type',
+      );
+      if (method === 'OPTIONS') {
+        response.writeHead(204, {
+          'access-control-allow-methods': 'GET, POST, PUT, DELETE, OPTIONS',
+          'access-control-allow-headers': request.headers['access-control-request-headers'] ?? '*',
+          'access-control-max-age': '600',
+        });
+        response.end();
+        return;
+      }
       const raw = await readBody(request);
       const record = (host: string, target: URL, viaProxy: boolean) =>
         requests.push({
