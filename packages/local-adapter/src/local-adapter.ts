@@ -45,6 +45,22 @@ async function upright(bytes: Uint8Array): Promise<{ image: Sharp; width: number
   };
 }
 
+/** An image operation's one output: the drawn image as a PNG the size of the upright input. */
+async function pngOutput(drawn: Sharp, width: number, height: number): Promise<AdapterOutput> {
+  const png = await drawn.png().toBuffer();
+  return {
+    files: [
+      {
+        data: new Blob([new Uint8Array(png)], { type: 'image/png' }),
+        contentType: 'image/png',
+        sizeBytes: png.byteLength,
+        width,
+        height,
+      },
+    ],
+  };
+}
+
 /** The local engine answers in the call that starts the job: there is nothing to poll. */
 function synchronous<Call extends { model: string }>(
   operation: OperationName,
@@ -128,18 +144,7 @@ export function createLocal(options: LocalOptions = {}): BackdropAdapter {
     removeBackground: synchronous<RemoveBackgroundCall>('removeBackground', async (call, context) => {
       const { image, width, height } = await upright(await bytesOf(call.image, context));
       const mask = await segment(image, width, height, source);
-      const png = await (await cutout(image, mask)).png().toBuffer();
-      return {
-        files: [
-          {
-            data: new Blob([new Uint8Array(png)], { type: 'image/png' }),
-            contentType: 'image/png',
-            sizeBytes: png.byteLength,
-            width,
-            height,
-          },
-        ],
-      };
+      return pngOutput(await cutout(image, mask), width, height);
     }),
     replaceBackground: synchronous<ReplaceBackgroundCall>('replaceBackground', async (call, context) => {
       const { image, width, height } = await upright(await bytesOf(call.image, context));
@@ -147,18 +152,7 @@ export function createLocal(options: LocalOptions = {}): BackdropAdapter {
         ? { type: 'image', image: await bytesOf(call.referenceImage, context) }
         : { type: 'color', color: call.backgroundColor ?? 'white' };
       const mask = await segment(image, width, height, source);
-      const png = await (await composite(image, mask, background)).png().toBuffer();
-      return {
-        files: [
-          {
-            data: new Blob([new Uint8Array(png)], { type: 'image/png' }),
-            contentType: 'image/png',
-            sizeBytes: png.byteLength,
-            width,
-            height,
-          },
-        ],
-      };
+      return pngOutput(await composite(image, mask, background), width, height);
     }),
     removeVideoBackground: synchronous<RemoveVideoBackgroundCall>(
       'removeVideoBackground',
