@@ -4,135 +4,58 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { foregroundMask } from './image-processing.js';
 
+interface Encoding {
+  extension: string;
+  contentType: string;
+  video: string[];
+  alpha?: string[];
+  audio?: string[];
+}
+
+// The codecs, written fast: the emulator's outputs are checked for codec, alpha and audio, not quality.
+const h264 = ['-c:v', 'libx264', '-preset', 'ultrafast', '-pix_fmt', 'yuv420p'];
+const h265 = [
+  '-c:v',
+  'libx265',
+  '-preset',
+  'ultrafast',
+  '-pix_fmt',
+  'yuv420p',
+  '-x265-params',
+  'log-level=error',
+];
+/** The tag Apple players need for H.265, valid in MP4 and MOV only. */
+const h265AppleTag = ['-tag:v', 'hvc1'];
+const vp9Speed = ['-c:v', 'libvpx-vp9', '-deadline', 'realtime', '-cpu-used', '8'];
+const vp9 = {
+  video: [...vp9Speed, '-pix_fmt', 'yuv420p'],
+  alpha: [...vp9Speed, '-pix_fmt', 'yuva420p', '-auto-alt-ref', '0'],
+};
+const aac = ['-c:a', 'aac'];
+const pcm = ['-c:a', 'pcm_s16le'];
+
+const mp4 = { extension: 'mp4', contentType: 'video/mp4' };
+const mov = { extension: 'mov', contentType: 'video/quicktime' };
+const mkv = { extension: 'mkv', contentType: 'video/x-matroska' };
+
 /** How each `container_codec` name the providers document is written with ffmpeg. */
-const encodings: Readonly<
-  Record<
-    string,
-    { extension: string; contentType: string; video: string[]; alpha?: string[]; audio?: string[] }
-  >
-> = {
-  mp4_h264: {
-    extension: 'mp4',
-    contentType: 'video/mp4',
-    video: ['-c:v', 'libx264', '-preset', 'ultrafast', '-pix_fmt', 'yuv420p'],
-    audio: ['-c:a', 'aac'],
-  },
-  mp4_h265: {
-    extension: 'mp4',
-    contentType: 'video/mp4',
-    video: [
-      '-c:v',
-      'libx265',
-      '-preset',
-      'ultrafast',
-      '-pix_fmt',
-      'yuv420p',
-      '-tag:v',
-      'hvc1',
-      '-x265-params',
-      'log-level=error',
-    ],
-    audio: ['-c:a', 'aac'],
-  },
-  webm_vp9: {
-    extension: 'webm',
-    contentType: 'video/webm',
-    video: ['-c:v', 'libvpx-vp9', '-deadline', 'realtime', '-cpu-used', '8', '-pix_fmt', 'yuv420p'],
-    alpha: [
-      '-c:v',
-      'libvpx-vp9',
-      '-deadline',
-      'realtime',
-      '-cpu-used',
-      '8',
-      '-pix_fmt',
-      'yuva420p',
-      '-auto-alt-ref',
-      '0',
-    ],
-    audio: ['-c:a', 'libopus'],
-  },
-  mov_h264: {
-    extension: 'mov',
-    contentType: 'video/quicktime',
-    video: ['-c:v', 'libx264', '-preset', 'ultrafast', '-pix_fmt', 'yuv420p'],
-    audio: ['-c:a', 'aac'],
-  },
-  mov_h265: {
-    extension: 'mov',
-    contentType: 'video/quicktime',
-    video: [
-      '-c:v',
-      'libx265',
-      '-preset',
-      'ultrafast',
-      '-pix_fmt',
-      'yuv420p',
-      '-tag:v',
-      'hvc1',
-      '-x265-params',
-      'log-level=error',
-    ],
-    audio: ['-c:a', 'aac'],
-  },
+const encodings: Readonly<Record<string, Encoding>> = {
+  mp4_h264: { ...mp4, video: h264, audio: aac },
+  mp4_h265: { ...mp4, video: [...h265, ...h265AppleTag], audio: aac },
+  webm_vp9: { extension: 'webm', contentType: 'video/webm', ...vp9, audio: ['-c:a', 'libopus'] },
+  mov_h264: { ...mov, video: h264, audio: aac },
+  mov_h265: { ...mov, video: [...h265, ...h265AppleTag], audio: aac },
   mov_proresks: {
-    extension: 'mov',
-    contentType: 'video/quicktime',
+    ...mov,
     video: ['-c:v', 'prores_ks', '-profile:v', '3', '-pix_fmt', 'yuv422p10le'],
     alpha: ['-c:v', 'prores_ks', '-profile:v', '4', '-pix_fmt', 'yuva444p10le'],
-    audio: ['-c:a', 'pcm_s16le'],
+    audio: pcm,
   },
-  mkv_h264: {
-    extension: 'mkv',
-    contentType: 'video/x-matroska',
-    video: ['-c:v', 'libx264', '-preset', 'ultrafast', '-pix_fmt', 'yuv420p'],
-    audio: ['-c:a', 'aac'],
-  },
-  mkv_h265: {
-    extension: 'mkv',
-    contentType: 'video/x-matroska',
-    video: [
-      '-c:v',
-      'libx265',
-      '-preset',
-      'ultrafast',
-      '-pix_fmt',
-      'yuv420p',
-      '-x265-params',
-      'log-level=error',
-    ],
-    audio: ['-c:a', 'aac'],
-  },
-  mkv_vp9: {
-    extension: 'mkv',
-    contentType: 'video/x-matroska',
-    video: ['-c:v', 'libvpx-vp9', '-deadline', 'realtime', '-cpu-used', '8', '-pix_fmt', 'yuv420p'],
-    alpha: [
-      '-c:v',
-      'libvpx-vp9',
-      '-deadline',
-      'realtime',
-      '-cpu-used',
-      '8',
-      '-pix_fmt',
-      'yuva420p',
-      '-auto-alt-ref',
-      '0',
-    ],
-    audio: ['-c:a', 'libopus'],
-  },
-  mkv_mpeg4: {
-    extension: 'mkv',
-    contentType: 'video/x-matroska',
-    video: ['-c:v', 'mpeg4'],
-    audio: ['-c:a', 'aac'],
-  },
-  avi_h264: {
-    extension: 'avi',
-    contentType: 'video/x-msvideo',
-    video: ['-c:v', 'libx264', '-preset', 'ultrafast', '-pix_fmt', 'yuv420p'],
-    audio: ['-c:a', 'pcm_s16le'],
-  },
+  mkv_h264: { ...mkv, video: h264, audio: aac },
+  mkv_h265: { ...mkv, video: h265, audio: aac },
+  mkv_vp9: { ...mkv, ...vp9, audio: ['-c:a', 'libopus'] },
+  mkv_mpeg4: { ...mkv, video: ['-c:v', 'mpeg4'], audio: aac },
+  avi_h264: { extension: 'avi', contentType: 'video/x-msvideo', video: h264, audio: pcm },
   gif: { extension: 'gif', contentType: 'image/gif', video: ['-c:v', 'gif'] },
 };
 
