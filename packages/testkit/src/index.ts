@@ -3,6 +3,7 @@ export {
   type FalEmulator,
   type FalEmulatorOptions,
   type FalJob,
+  type FalOutcome,
   falHosts,
   type RecordedFalRequest,
   startFalEmulator,

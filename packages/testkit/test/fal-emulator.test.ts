@@ -127,6 +127,34 @@ describe('fal emulator: queue protocol', () => {
     expect(result.data).toMatchObject({ seed: 5, images: [{ width: 16 }, { width: 16 }] });
     expect(result.requestId).toBeTruthy();
   });
+
+  it("refuses content the same way on fal.run as in a queued job's result", async () => {
+    emulator = await startFalEmulator({ processingMs: 10 });
+    const input = JSON.stringify({ image_url: await dataUri(), prompt: 'a forbidden-content scene' });
+    const direct = await emulator.fetch('https://fal.run/fal-ai/bria/background/replace', {
+      method: 'POST',
+      headers: key,
+      body: input,
+    });
+    const submitted = await call('queue.fal.run/fal-ai/bria/background/replace', {
+      method: 'POST',
+      body: input,
+    });
+    const id = submitted.body.request_id as string;
+    await vi.waitFor(
+      async () => expect((await call(`queue.fal.run/fal-ai/bria/requests/${id}/status`)).status).toBe(200),
+      { timeout: 2_000 },
+    );
+    const queued = await emulator.fetch(`https://queue.fal.run/fal-ai/bria/requests/${id}`, { headers: key });
+    expect(direct.status).toBe(422);
+    expect(direct.headers.get('x-fal-retryable')).toBe('false');
+    expect(direct.headers.get('x-fal-request-id')).toBeTruthy();
+    const directBody = (await direct.json()) as { detail: Array<{ type: string }> };
+    expect(directBody.detail[0]?.type).toBe('content_policy_violation');
+    expect(queued.status).toBe(direct.status);
+    expect(queued.headers.get('x-fal-retryable')).toBe('false');
+    expect(await queued.json()).toEqual(directBody);
+  });
 });
 
 describe('fal emulator: validation like fal (FastAPI 422 detail bodies)', () => {

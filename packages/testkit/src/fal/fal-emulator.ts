@@ -28,6 +28,13 @@ const proxyAllowlist = [
 
 type QueueState = 'IN_QUEUE' | 'IN_PROGRESS' | 'COMPLETED';
 
+/** What a finished run answers: its status, body and fal's error headers. */
+export interface FalOutcome {
+  status: number;
+  body: unknown;
+  headers?: Record<string, string>;
+}
+
 export interface FalJob {
   id: string;
   endpoint: FalEndpoint;
@@ -35,7 +42,7 @@ export interface FalJob {
   state: QueueState;
   logs: Array<{ message: string; level: 'INFO'; source: 'USER'; timestamp: string }>;
   /** The answer the result call gives once COMPLETED. */
-  outcome?: { status: number; body: unknown; headers?: Record<string, string> };
+  outcome?: FalOutcome;
   cancelled: boolean;
   webhookUrl?: string;
   createdAt: number;
@@ -262,24 +269,31 @@ export async function startFalEmulator(options: FalEmulatorOptions = {}): Promis
     }
   }
 
+  /** Runs the model once; a queued job and a synchronous run answer with the same outcome. */
+  async function runEndpoint(
+    endpoint: FalEndpoint,
+    input: Record<string, unknown>,
+    job: FalJob | undefined,
+  ): Promise<FalOutcome> {
+    try {
+      return { status: 200, body: await endpoint.run(input, endpointContext(job)) };
+    } catch (error) {
+      return error instanceof FalModelFailure
+        ? { status: error.status, body: { detail: error.detail }, headers: { 'x-fal-retryable': 'false' } }
+        : {
+            status: 500,
+            body: {
+              detail: `Internal error: ${(error as Error).message}`,
+              error_type: 'runner_server_error',
+            },
+            headers: { 'x-fal-error-type': 'runner_server_error' },
+          };
+    }
+  }
+
   async function execute(job: FalJob): Promise<void> {
     const started = Date.now();
-    try {
-      const output = await job.endpoint.run(job.input, endpointContext(job));
-      job.outcome = { status: 200, body: output };
-    } catch (error) {
-      job.outcome =
-        error instanceof FalModelFailure
-          ? { status: error.status, body: { detail: error.detail }, headers: { 'x-fal-retryable': 'false' } }
-          : {
-              status: 500,
-              body: {
-                detail: `Internal error: ${(error as Error).message}`,
-                error_type: 'runner_server_error',
-              },
-              headers: { 'x-fal-error-type': 'runner_server_error' },
-            };
-    }
+    job.outcome = await runEndpoint(job.endpoint, job.input, job);
     const remaining = Math.max(0, processingMs - (Date.now() - started));
     later(remaining, () => {
       if (job.cancelled) return;
@@ -470,16 +484,11 @@ export async function startFalEmulator(options: FalEmulatorOptions = {}): Promis
       sendJson(response, 422, { detail: errors });
       return;
     }
-    const requestId = randomUUID();
-    try {
-      sendJson(response, 200, await endpoint.run(input, endpointContext(undefined)), {
-        'x-fal-request-id': requestId,
-      });
-    } catch (error) {
-      if (error instanceof FalModelFailure)
-        sendJson(response, error.status, { detail: error.detail }, { 'x-fal-request-id': requestId });
-      else sendJson(response, 500, { detail: (error as Error).message, error_type: 'runner_server_error' });
-    }
+    const outcome = await runEndpoint(endpoint, input, undefined);
+    sendJson(response, outcome.status, outcome.body, {
+      'x-fal-request-id': randomUUID(),
+      ...outcome.headers,
+    });
   }
 
   async function handleRest(
