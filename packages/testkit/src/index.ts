@@ -23,6 +23,7 @@ export {
 } from './inferencesh/inferencesh-emulator.js';
 export { type MediaServer, startMediaServer } from './media-server.js';
 export { makeSampleImage, makeVideoHeader, type SampleImageFormat } from './sample-media.js';
+export { serveSandboxedPlugin } from './sandboxed-plugin.js';
 export { createScheduler } from './scheduler.js';
 export { captureRejection, runConcurrently } from './test-helpers.js';
 export {
