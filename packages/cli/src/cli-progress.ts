@@ -7,7 +7,7 @@ function percent(loaded: number, total: number | undefined): string {
 }
 
 /** What a progress event says, in a few words. */
-export function describeProgress(event: ProgressEvent): string {
+function describeProgress(event: ProgressEvent): string {
   switch (event.type) {
     case 'uploading':
       return `${event.provider}: uploading ${event.field}${percent(event.loadedBytes, event.totalBytes)}`;

@@ -2,7 +2,7 @@ import { type BackdropAdapter, BackdropError } from '@backdrop/core';
 import type { ProviderChoice } from './cli-arguments.js';
 
 /** Which providers the environment configures, in the order they are preferred. */
-export function configuredProviders(environment: NodeJS.ProcessEnv = process.env): ProviderChoice[] {
+function configuredProviders(environment: NodeJS.ProcessEnv = process.env): ProviderChoice[] {
   const configured: ProviderChoice[] = [];
   if (environment.FAL_KEY || environment.BACKDROP_FAL_PROXY_URL) configured.push('fal');
   if (environment.INFERENCE_API_KEY) configured.push('inferencesh');

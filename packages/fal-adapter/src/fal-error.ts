@@ -16,7 +16,7 @@ export interface FalHttpFailure {
 }
 
 /** Retry-After as seconds or an HTTP date, in milliseconds. */
-export function parseRetryAfter(value: string | null): number | undefined {
+function parseRetryAfter(value: string | null): number | undefined {
   if (!value) return undefined;
   const seconds = Number(value);
   if (Number.isFinite(seconds)) return Math.max(0, seconds * 1000);

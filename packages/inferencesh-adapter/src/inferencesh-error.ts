@@ -34,7 +34,7 @@ function readError(body: unknown): { code: string | undefined; message: string |
 }
 
 /** X-RateLimit-Reset (epoch seconds, or seconds from now) or Retry-After, in milliseconds. */
-export function rateLimitWait(headers: Headers): number | undefined {
+function rateLimitWait(headers: Headers): number | undefined {
   const reset = Number(headers.get('x-ratelimit-reset'));
   if (headers.has('x-ratelimit-reset') && Number.isFinite(reset)) {
     return Math.max(0, reset > 1e9 ? reset * 1000 - Date.now() : reset * 1000);

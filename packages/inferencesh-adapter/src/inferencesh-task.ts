@@ -22,7 +22,7 @@ const statusNumbers: Readonly<Record<StatusName, number>> = {
 };
 
 /** The status as a number, from a number or one of the lower-case names the SDKs also accept. */
-export function statusNumber(status: unknown): number {
+function statusNumber(status: unknown): number {
   if (typeof status === 'number') return status;
   return typeof status === 'string' ? (statusNumbers[status as StatusName] ?? 0) : 0;
 }

@@ -15,7 +15,7 @@ const namedRgb: Readonly<Record<NamedColor, [number, number, number]>> = {
   orange: [255, 165, 0],
 };
 
-export function rgbOf(color: NamedColor | HexColor): [number, number, number] {
+function rgbOf(color: NamedColor | HexColor): [number, number, number] {
   if (color.startsWith('#')) {
     return [
       Number.parseInt(color.slice(1, 3), 16),
@@ -44,12 +44,7 @@ export async function cutout(input: Sharp, mask: Mask): Promise<Sharp> {
 }
 
 /** The background, at the input's size: a colour, the input blurred, or an image cover-fitted. */
-export function backgroundFor(
-  input: Sharp,
-  background: LocalBackground,
-  width: number,
-  height: number,
-): Sharp {
+function backgroundFor(input: Sharp, background: LocalBackground, width: number, height: number): Sharp {
   if (background.type === 'color') {
     const [r, g, b] = rgbOf(background.color);
     return sharp({ create: { width, height, channels: 3, background: { r, g, b } } });

@@ -1,7 +1,7 @@
 import { type ChildProcess, spawn } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
 
-export const cliPath = fileURLToPath(new URL('../../dist/backdrop.js', import.meta.url));
+const cliPath = fileURLToPath(new URL('../../dist/backdrop.js', import.meta.url));
 
 export interface CliRun {
   code: number | null;
@@ -10,7 +10,7 @@ export interface CliRun {
 }
 
 /** The environment a user would have: PATH and HOME, plus what the test sets. No provider keys leak in. */
-export function cleanEnvironment(extra: Record<string, string> = {}): NodeJS.ProcessEnv {
+function cleanEnvironment(extra: Record<string, string> = {}): NodeJS.ProcessEnv {
   return { PATH: process.env.PATH, HOME: process.env.HOME, ...extra };
 }
 

@@ -23,7 +23,7 @@ export interface DownloadedFile {
   contentType: string | undefined;
 }
 
-export const defaultMaxDownloadBytes = 512 * 1024 * 1024;
+const defaultMaxDownloadBytes = 512 * 1024 * 1024;
 
 function refuse(message: string, provider: string | undefined): BackdropError {
   return new BackdropError({ code: 'provider_error', retryable: false, provider, message });

@@ -72,10 +72,7 @@ export function retryOptionsFor(runtime: OperationRuntime, options: CallOptions)
     : { ...runtime.retry, maxRetries: options.maxRetries };
 }
 
-export function jobOperationOf(
-  candidate: RouteCandidate,
-  operation: JobOperationName,
-): JobOperation<unknown> {
+function jobOperationOf(candidate: RouteCandidate, operation: JobOperationName): JobOperation<unknown> {
   const jobOperation = candidate.adapter[operation] as JobOperation<unknown> | undefined;
   if (!jobOperation) {
     throw new BackdropError({

@@ -57,7 +57,7 @@ export interface FakeAdapter extends BackdropAdapter {
 
 const allImageFormats = ['png', 'jpeg', 'webp', 'gif', 'avif'] as const;
 
-export const generousCapabilities: ProviderCapabilities = {
+const generousCapabilities: ProviderCapabilities = {
   removeBackground: [{ model: 'fake-remove', image: { formats: allImageFormats } }],
   replaceBackground: [
     {

@@ -8,7 +8,7 @@ import { foregroundMask } from '../image-processing.js';
 import { namedColourValues } from './fal-endpoints.js';
 
 /** The live app (seed 004) and the alias fal's token API scopes tokens to (reference/providers.md 1.9). */
-export const realtimeAppId = 'bria/video/background-removal';
+const realtimeAppId = 'bria/video/background-removal';
 
 interface IssuedToken {
   allowedApps: string[];
