@@ -185,7 +185,9 @@ describe('cancel', () => {
       image: 'https://cdn.example.com/a.png',
       signal: controller.signal,
     });
-    await vi.waitFor(() => expect(harness.emulator.jobs.size).toBe(1));
+    // Abort once the client polls the request, so it knows the id; an abort while the submit is
+    // still in flight is the next test's case.
+    await vi.waitFor(() => expect(harness.apiCalls().some((call) => call.endsWith('/status'))).toBe(true));
     controller.abort();
     const error = await rejection(pending);
     const [job] = harness.emulator.jobs.values();

@@ -63,7 +63,11 @@ describe('cancel', () => {
       image: await makeSampleImage('png', 20, 20),
       signal: controller.signal,
     });
-    await vi.waitFor(() => expect(harness.emulator.tasks.size).toBe(1));
+    // Abort once the client follows the task, so it knows the id; an abort while the run request
+    // is still in flight is the next test's case.
+    await vi.waitFor(() =>
+      expect(harness.apiCalls().some((call) => call.startsWith('GET /tasks/'))).toBe(true),
+    );
     controller.abort();
     const error = await rejection(pending);
     const [task] = harness.emulator.tasks.values();
