@@ -8,7 +8,7 @@ import { createCallSignal } from './orchestration/call-signal.js';
 import type { OperationRuntime } from './orchestration/operation-runtime.js';
 import { defaultRetryOptions, type RetryOptions } from './orchestration/retry.js';
 import { type OperationPlan, runOperation, startOperation } from './orchestration/run-operation.js';
-import { findPrice } from './pricing/price-table.js';
+import { estimateCostUsd, findPrice } from './pricing/price-table.js';
 import { openRealtimeSession, type RealtimeSession } from './realtime/realtime-session.js';
 import type { ImageResult, VideoResult } from './results/results.js';
 import type { PreparedBackground } from './routing/request-profile.js';
@@ -63,8 +63,25 @@ export interface ProviderSummary {
   capabilities: ProviderCapabilities;
 }
 
+/** Which provider and model would serve a request, and what it would cost; nothing is sent. */
+export interface OperationEstimate {
+  provider: string;
+  displayName: string;
+  model: string;
+  /** How many images the call would make. */
+  images: number;
+  /** Undefined when the provider's price is not known, never a guess. */
+  estimatedCostUsd: number | undefined;
+}
+
 export interface Backdrop {
   readonly providers: readonly ProviderSummary[];
+  /**
+   * Validates and routes a request exactly as `removeBackground` would, without uploading or
+   * sending anything: the same errors, before any cost. For showing a price before a run.
+   */
+  estimateRemoveBackground(request: RemoveBackgroundRequest): Promise<OperationEstimate>;
+  estimateReplaceBackground(request: ReplaceBackgroundRequest): Promise<OperationEstimate>;
   removeBackground(request: RemoveBackgroundRequest): Promise<ImageResult>;
   replaceBackground(request: ReplaceBackgroundRequest): Promise<ImageResult>;
   /** Starts a video job and waits for it. */
@@ -232,6 +249,26 @@ export function createBackdrop(options: BackdropOptions): Backdrop {
     };
   }
 
+  function estimate(plan: OperationPlan): OperationEstimate {
+    const images = plan.profile.operation === 'replaceBackground' ? plan.profile.count : 1;
+    const [candidate] = routeRequest({
+      adapters: runtime.adapters,
+      profile: plan.profile,
+      provider: plan.options.provider,
+      model: plan.options.model,
+      providerOptions: plan.options.providerOptions,
+    });
+    if (!candidate) throw new BackdropError({ code: 'unsupported', message: 'no provider can serve this request' });
+    const { adapter, variant } = candidate;
+    return {
+      provider: adapter.provider,
+      displayName: adapter.displayName,
+      model: variant.model,
+      images,
+      estimatedCostUsd: estimateCostUsd(findPrice(adapter.provider, variant.model, variant.price), { images }),
+    };
+  }
+
   return {
     providers: runtime.adapters.map((adapter) => ({
       provider: adapter.provider,
@@ -239,6 +276,8 @@ export function createBackdrop(options: BackdropOptions): Backdrop {
       capabilities: adapter.capabilities,
     })),
 
+    estimateRemoveBackground: async (request) => estimate(await removePlan(request)),
+    estimateReplaceBackground: async (request) => estimate(await replacePlan(request)),
     removeBackground: async (request) => runOperation(runtime, await removePlan(request)),
     replaceBackground: async (request) => runOperation(runtime, await replacePlan(request)),
     removeVideoBackground: async (request) => runOperation(runtime, await videoPlan(request)),

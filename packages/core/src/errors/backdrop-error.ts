@@ -43,6 +43,8 @@ export interface BackdropErrorOptions {
   retryAfterMs?: number | undefined;
   /** Why each provider declined, for `unsupported` and routing-time `invalid_input` errors. */
   declinedBy?: readonly ProviderDeclination[] | undefined;
+  /** How many times the failing step was retried before this error was given up on. */
+  retries?: number | undefined;
   cause?: unknown;
 }
 
@@ -75,6 +77,7 @@ export class BackdropError extends Error {
   readonly retryable: boolean;
   readonly retryAfterMs: number | undefined;
   readonly declinedBy: readonly ProviderDeclination[] | undefined;
+  readonly retries: number | undefined;
 
   constructor(options: BackdropErrorOptions) {
     super(options.message, options.cause === undefined ? undefined : { cause: options.cause });
@@ -86,6 +89,7 @@ export class BackdropError extends Error {
     this.retryable = isRetryableCode(options.code) && options.retryable !== false;
     this.retryAfterMs = options.retryAfterMs;
     this.declinedBy = options.declinedBy;
+    this.retries = options.retries;
   }
 
   /** True for a BackdropError from any copy of this package. */
@@ -109,6 +113,7 @@ export class BackdropError extends Error {
       retryable: this.retryable,
       retryAfterMs: this.retryAfterMs,
       declinedBy: this.declinedBy,
+      retries: this.retries,
     };
   }
 

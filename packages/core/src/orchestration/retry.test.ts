@@ -78,10 +78,18 @@ describe('withRetries', () => {
       { ...noJitter, maxRetries: 2 },
       { signal: new AbortController().signal },
     );
-    const assertion = expect(promise).rejects.toMatchObject({ code: 'provider_error' });
+    const assertion = expect(promise).rejects.toMatchObject({ code: 'provider_error', retries: 2 });
     await vi.runAllTimersAsync();
     await assertion;
     expect(attempts).toHaveLength(3);
+  });
+
+  it('says how many retries came before the error, and none when it was not retried', async () => {
+    const { attempt } = failing([new BackdropError({ code: 'auth', message: 'bad key' })]);
+    const error = await withRetries(attempt, noJitter, { signal: new AbortController().signal }).catch(
+      (thrown: BackdropError) => thrown,
+    );
+    expect(error).toMatchObject({ code: 'auth', retries: undefined });
   });
 
   const neverRetried = backdropErrorCodes.filter(

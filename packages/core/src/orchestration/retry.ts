@@ -48,6 +48,11 @@ export interface RetryContext {
   onRetry?: ((error: BackdropError, delayMs: number) => void) | undefined;
 }
 
+/** The error as the caller sees it: how many retries came before it, so a message can say so. */
+function withRetryCount(error: BackdropError, retries: number): BackdropError {
+  return retries === 0 || error.retries === retries ? error : error.with({ retries });
+}
+
 /**
  * Runs `attempt` until it succeeds, the error is not retryable, the retries are spent, the
  * wait would run past the deadline, or the signal aborts. Only retryable codes are retried.
@@ -63,7 +68,7 @@ export async function withRetries<T>(
       return await attempt(attemptIndex);
     } catch (thrown) {
       if (context.signal.aborted) throw abortReason(context.signal);
-      const error = toBackdropError(thrown, context.provider);
+      const error = withRetryCount(toBackdropError(thrown, context.provider), attemptIndex);
       if (!error.retryable || attemptIndex >= options.maxRetries) throw error;
       const delay = retryDelay(error, attemptIndex, options);
       if (delay === undefined) throw error;
