@@ -258,14 +258,17 @@ export function createBackdrop(options: BackdropOptions): Backdrop {
       model: plan.options.model,
       providerOptions: plan.options.providerOptions,
     });
-    if (!candidate) throw new BackdropError({ code: 'unsupported', message: 'no provider can serve this request' });
+    if (!candidate)
+      throw new BackdropError({ code: 'unsupported', message: 'no provider can serve this request' });
     const { adapter, variant } = candidate;
     return {
       provider: adapter.provider,
       displayName: adapter.displayName,
       model: variant.model,
       images,
-      estimatedCostUsd: estimateCostUsd(findPrice(adapter.provider, variant.model, variant.price), { images }),
+      estimatedCostUsd: estimateCostUsd(findPrice(adapter.provider, variant.model, variant.price), {
+        images,
+      }),
     };
   }
 

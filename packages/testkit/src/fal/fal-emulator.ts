@@ -89,6 +89,11 @@ export interface FalEmulatorOptions {
   streamKeepAliveMs?: number;
   /** Added to each live frame's processing, to play a service slower than the camera. */
   realtimeFrameDelayMs?: number;
+  /**
+   * The origin written into file URLs (uploads and outputs), as fal's CDN serves them
+   * (`https://v3.fal.media`); a test routes that origin back to this emulator. Default: its own.
+   */
+  fileOrigin?: string;
 }
 
 export interface FalEmulator {
@@ -150,11 +155,14 @@ export async function startFalEmulator(options: FalEmulatorOptions = {}): Promis
   function storeFile(bytes: Uint8Array, contentType: string, fileName: string): string {
     const id = randomUUID();
     files.set(id, { bytes, contentType });
-    return `${origin}/files/${id}/${encodeURIComponent(fileName)}`;
+    return `${fileOrigin()}/files/${id}/${encodeURIComponent(fileName)}`;
   }
 
+  const fileOrigin = () => options.fileOrigin ?? origin;
+
   function fileAt(url: string): Uint8Array | undefined {
-    const match = /\/files\/([^/]+)\//.exec(url.startsWith(origin) ? url.slice(origin.length) : '');
+    const base = [origin, fileOrigin()].find((candidate) => url.startsWith(`${candidate}/`));
+    const match = /\/files\/([^/]+)\//.exec(base ? url.slice(base.length) : '');
     return match?.[1] ? files.get(match[1])?.bytes : undefined;
   }
 
@@ -513,13 +521,16 @@ export async function startFalEmulator(options: FalEmulatorOptions = {}): Promis
         return;
       }
       const fileId = randomUUID();
-      const fileUrl = `${origin}/files/${fileId}/${encodeURIComponent(request.file_name)}`;
+      const fileUrl = `${fileOrigin()}/files/${fileId}/${encodeURIComponent(request.file_name)}`;
       if (path.endsWith('multipart')) {
         const uploadId = randomUUID();
         multipartUploads.set(uploadId, { fileId, contentType: request.content_type, parts: new Map() });
-        sendJson(response, 200, { upload_url: `${origin}/storage/multipart/${uploadId}`, file_url: fileUrl });
+        sendJson(response, 200, {
+          upload_url: `${fileOrigin()}/storage/multipart/${uploadId}`,
+          file_url: fileUrl,
+        });
       } else {
-        sendJson(response, 200, { upload_url: `${origin}/storage/put/${fileId}`, file_url: fileUrl });
+        sendJson(response, 200, { upload_url: `${fileOrigin()}/storage/put/${fileId}`, file_url: fileUrl });
       }
       return;
     }

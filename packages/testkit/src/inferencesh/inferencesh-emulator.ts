@@ -64,6 +64,11 @@ export interface InferenceShEmulatorOptions {
   moderationForm?: 'task' | 'http';
   /** Interval of `{"type":"heartbeat"}` lines on task streams. */
   heartbeatMs?: number;
+  /**
+   * The origin written into upload and output URLs, as inference.sh's file hosts serve them; a
+   * test routes that origin back to this emulator. Default: its own.
+   */
+  fileOrigin?: string;
 }
 
 export interface InferenceShEmulator {
@@ -194,17 +199,20 @@ export async function startInferenceShEmulator(
     const id = randomUUID();
     files.set(id, { bytes, contentType, filename });
     return {
-      uri: `${origin}/outputs/${id}/${filename}`,
+      uri: `${fileOrigin()}/outputs/${id}/${filename}`,
       content_type: contentType,
       size: bytes.byteLength,
       filename,
     };
   }
 
+  const fileOrigin = () => options.fileOrigin ?? origin;
+
   function fileAt(uri: string): Uint8Array | undefined {
+    const ours = uri.startsWith(`${origin}/`) || uri.startsWith(`${fileOrigin()}/`);
     const id =
       /^inf:\/\/files\/([^/]+)\//.exec(uri)?.[1] ??
-      (uri.startsWith(origin) ? /\/outputs\/([^/]+)\//.exec(uri)?.[1] : undefined);
+      (ours ? /\/outputs\/([^/]+)\//.exec(uri)?.[1] : undefined);
     return id ? files.get(id)?.bytes : undefined;
   }
 
@@ -426,7 +434,7 @@ export async function startInferenceShEmulator(
         return {
           id,
           uri: `inf://files/${id}/${filename}`,
-          upload_url: `${origin}/upload/${id}`,
+          upload_url: `${fileOrigin()}/upload/${id}`,
           content_type: entry.content_type,
           size: entry.size,
           filename,
@@ -481,6 +489,21 @@ export async function startInferenceShEmulator(
     try {
       const method = request.method ?? 'GET';
       const path = new URL(request.url ?? '/', 'http://emulator').pathname;
+      // A browser app (a Figma plugin's UI has a null origin) calls the API across origins.
+      response.setHeader('access-control-allow-origin', '*');
+      response.setHeader(
+        'access-control-expose-headers',
+        'x-ratelimit-remaining, x-ratelimit-reset, retry-after',
+      );
+      if (method === 'OPTIONS') {
+        response.writeHead(204, {
+          'access-control-allow-methods': 'GET, POST, PUT, DELETE, OPTIONS',
+          'access-control-allow-headers': request.headers['access-control-request-headers'] ?? '*',
+          'access-control-max-age': '600',
+        });
+        response.end();
+        return;
+      }
       const raw = await readBody(request);
       requests.push({ method, path, headers: request.headers, body: parseJson(raw) });
       await handle(request, response, method, path, raw);
