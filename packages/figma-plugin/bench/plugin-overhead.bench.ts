@@ -1,13 +1,13 @@
 import { cpus } from 'node:os';
-import { createBackdrop } from '@backdrop/core';
-import { createFal } from '@backdrop/fal-adapter';
+import { fileURLToPath } from 'node:url';
 import {
   launchChromium,
   makeSampleImage,
-  runConcurrently,
+  serveSandboxedPlugin,
   startFalEmulator,
   startMediaServer,
 } from '@backdrop/testkit';
+import type { BrowserContext } from 'playwright-core';
 import { it } from 'vitest';
 import { routeProviderHosts, servePlugin } from '../test/browser/figma-harness.js';
 
@@ -20,24 +20,17 @@ const median = (values: number[]) => [...values].sort((a, b) => a - b)[Math.floo
 
 it('figma plugin: per-image time over core alone, through the fal emulator', async () => {
   const emulator = await startFalEmulator({ keys: ['test-fal-key'], fileOrigin: 'https://v3.fal.media' });
-  // Core in Node reaches its own twin, whose file URLs stay on loopback.
-  const nodeEmulator = await startFalEmulator({ keys: ['test-fal-key'] });
   const server = await startMediaServer();
   const hosts = await servePlugin(server);
+  const coreAloneUrl = await serveSandboxedPlugin(
+    server,
+    fileURLToPath(new URL('./browser/core-alone-entry.ts', import.meta.url)),
+  );
   const browser = await launchChromium();
   const image = await makeSampleImage('png', 512, 384);
 
-  // Core alone, in Node: the same removals, concurrency and polling, results downloaded.
-  const backdrop = createBackdrop({
-    providers: [createFal({ credentials: 'test-fal-key', fetch: nodeEmulator.fetch })],
-    fetch: nodeEmulator.fetch,
-    pollIntervalMs,
-  });
-  const coreAlone = () =>
-    runConcurrently(layers, concurrency, () => backdrop.removeBackground({ image, download: true }));
-
-  // The plugin: click to every layer written into the (fake) document, in Chromium.
-  async function throughPlugin(): Promise<number> {
+  // Both sides reach the emulator the same way: Playwright routes fal's hosts to it.
+  async function routedContext(): Promise<BrowserContext> {
     const context = await browser.newContext();
     const viaFal = (url: URL) => `${emulator.origin}/__host/${url.hostname}${url.pathname}${url.search}`;
     await routeProviderHosts(context, new URL(hosts.light).origin, {
@@ -45,6 +38,33 @@ it('figma plugin: per-image time over core alone, through the fal emulator', asy
       'rest.fal.ai': viaFal,
       'v3.fal.media': (url) => `${emulator.origin}${url.pathname}${url.search}`,
     });
+    return context;
+  }
+
+  async function coreAlone(): Promise<number> {
+    const context = await routedContext();
+    const page = await context.newPage();
+    await page.goto(coreAloneUrl);
+    const answer = (await page.evaluate(
+      ([bytes, count, parallel, poll]) =>
+        (
+          window as unknown as { askPlugin(request: unknown): Promise<{ ok: boolean; value: number }> }
+        ).askPlugin({
+          image: new Uint8Array(bytes as number[]),
+          count,
+          concurrency: parallel,
+          pollIntervalMs: poll,
+        }),
+      [Array.from(image), layers, concurrency, pollIntervalMs] as const,
+    )) as { ok: boolean; value: number; error?: string };
+    await context.close();
+    if (!answer.ok) throw new Error(answer.error);
+    return answer.value;
+  }
+
+  // The plugin: click to every layer written into the (fake) document, in Chromium.
+  async function throughPlugin(): Promise<number> {
+    const context = await routedContext();
     const page = await context.newPage();
     await page.goto(hosts.light);
     const call = (method: string, ...args: unknown[]) =>
@@ -95,16 +115,15 @@ it('figma plugin: per-image time over core alone, through the fal emulator', asy
   const perImage = (median(plugin) - median(core)) / layers;
   console.log(
     [
-      `figma plugin overhead (${cpus().length} × ${cpus()[0]?.model ?? 'cpu'}, Node ${process.version}, Chromium headless)`,
+      `figma plugin overhead (${cpus().length} × ${cpus()[0]?.model ?? 'cpu'}, Node ${process.version}, headless Chromium; both sides in a null-origin iframe, provider hosts routed to the emulator the same way)`,
       `${layers} removals of a 512×384 PNG, concurrency ${concurrency}, polling ${pollIntervalMs} ms, median of ${rounds}:`,
-      `  core alone (Node):   ${median(core).toFixed(0)} ms`,
+      `  core alone:          ${median(core).toFixed(0)} ms`,
       `  through the plugin:  ${median(plugin).toFixed(0)} ms (click to every layer written)`,
       `  plugin / core:       ${(median(plugin) / median(core)).toFixed(3)}`,
-      `  added per image:     ${perImage.toFixed(1)} ms (messages, image read, canvas decode, createImage, layers, and Playwright's routing of every provider request to the emulator)`,
+      `  added per image:     ${perImage.toFixed(1)} ms (messages, image read, canvas decode, createImage, layers)`,
     ].join('\n'),
   );
   await browser.close();
   await server.close();
   await emulator.close();
-  await nodeEmulator.close();
 });
