@@ -73,8 +73,8 @@ export function PluginApp({ bridge, falProxyUrl }: PluginAppProps) {
         setLaunch({ command: message.command, handled: false });
         setReady(true);
       } else if (message.type === 'selection') {
+        // States stay: a designer may click around while layers run; each state is keyed by layer.
         setSelection(message.selection);
-        setStates({});
       }
     });
     bridge.send({ type: 'ready' });
