@@ -337,6 +337,53 @@ describe('the Figma plugin, built, in headless Chromium (sandbox in a worker, UI
     await plugin.close();
   });
 
+  it('says a rejected key and a busy provider in plain words, never showing the key', async () => {
+    const plugin = await openPlugin({
+      storage: [['backdrop.provider-keys', { fal: 'wrong-fal-key-0000', inferencesh: '' }]],
+    });
+    const layer = await plugin.addLayer('Lamp', await makeSampleImage('png', 64, 64));
+    await plugin.select(layer);
+    await plugin.ui.getByRole('button', { name: 'Remove background' }).click();
+    await waitForPhases(plugin, 'failed', 1);
+    const state = plugin.ui.locator(`li[data-layer-id="${layer}"] .layer-state`);
+    expect(await state.textContent()).toBe('fal rejected the API key. Check the key in Settings.');
+
+    await saveKeys(plugin, { fal: falKey });
+    fal.faults.add({ operation: 'initiate', fault: { type: 'status', status: 503 }, times: 3 });
+    await plugin.ui.getByRole('button', { name: 'Remove background' }).click();
+    await waitForPhases(plugin, 'failed', 1);
+    expect(await state.textContent()).toBe(
+      'fal is busy or unreachable (it retried 2 times). Try again in a minute.',
+    );
+    expect(await plugin.ui.locator('body').textContent()).not.toMatch(/wrong-fal-key|test-fal-key/);
+    expect(JSON.stringify(await plugin.call('notifications'))).not.toMatch(/wrong-fal-key|test-fal-key/);
+    await plugin.close();
+  });
+
+  it('replaces by a reference file picked from disk', async () => {
+    const plugin = await openPlugin({
+      storage: [['backdrop.provider-keys', { fal: falKey, inferencesh: '' }]],
+    });
+    const layer = await plugin.addLayer('Chair', await makeSampleImage('png', 64, 64));
+    await plugin.select(layer);
+    await chooseMode(plugin, 'Reference');
+    await plugin.ui.getByLabel('Reference image file').setInputFiles({
+      name: 'living-room.jpg',
+      mimeType: 'image/jpeg',
+      buffer: Buffer.from(await makeSampleImage('jpeg', 48, 48)),
+    });
+    await poll(() => plugin.ui.getByTestId('estimate').textContent()).toBe('About $0.023 for 1 image on fal');
+    await plugin.ui.getByRole('button', { name: 'Replace background' }).click();
+    await waitForPhases(plugin, 'done', 1);
+    const submitted = fal.requests.filter(
+      (request) => request.method === 'POST' && request.path.includes('background/replace'),
+    );
+    const body = submitted.at(-1)?.body as { ref_image_url?: string; prompt?: string } | undefined;
+    expect(body?.ref_image_url).toMatch(/^https:\/\/v3\.fal\.media\/files\/.+living-room/);
+    expect(body?.prompt).toBeUndefined();
+    await plugin.close();
+  });
+
   it('cancels mid-job: the provider is asked to cancel and nothing is written', async () => {
     const plugin = await openPlugin({
       falEmulator: slowFal,
