@@ -7,7 +7,7 @@ export {
   createBackdrop,
   type ProviderSummary,
 } from './create-backdrop.js';
-export { isPrivateAddress, isPrivateHostName } from './download/address-policy.js';
+export { isAllowedPrivate, isPrivateAddress, isPrivateHostName } from './download/address-policy.js';
 export {
   type DownloadedFile,
   type DownloadOptions,
@@ -29,7 +29,17 @@ export { redactSecrets } from './errors/redact-secrets.js';
 export { decodeDataUri, encodeDataUri } from './media/data-uri.js';
 export { type LocalFileReader, type PreparedMedia, prepareMedia } from './media/prepare-media.js';
 export type { BackdropJob, JobStatus, JobWaitOptions } from './orchestration/backdrop-job.js';
-export { defaultRetryOptions, type RetryOptions, retryDelay, withRetries } from './orchestration/retry.js';
+export {
+  defaultRetryOptions,
+  type RetryConfiguration,
+  type RetryOptions,
+  type RetrySettings,
+  type RetryStep,
+  resolveRetrySettings,
+  retryDelay,
+  retrySteps,
+  withRetries,
+} from './orchestration/retry.js';
 export { estimateCostUsd, findPrice, priceTable, type Usage } from './pricing/price-table.js';
 export type { RealtimeSession, RealtimeSessionStats } from './realtime/realtime-session.js';
 export type { BackdropOutput } from './results/backdrop-output.js';

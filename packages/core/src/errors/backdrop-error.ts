@@ -1,3 +1,5 @@
+import type { JobHandle } from '../spec/job.js';
+
 /** The closed set of error codes every Backdrop error carries. */
 export const backdropErrorCodes = [
   'invalid_input',
@@ -43,6 +45,16 @@ export interface BackdropErrorOptions {
   retryAfterMs?: number | undefined;
   /** Why each provider declined, for `unsupported` and routing-time `invalid_input` errors. */
   declinedBy?: readonly ProviderDeclination[] | undefined;
+  /**
+   * True when the provider surely did not take the request (the connection was refused, or it
+   * answered 429 or 503 before processing): resending a job's start then cannot pay twice.
+   */
+  notProcessed?: boolean | undefined;
+  /**
+   * The job this error happened to, once the provider accepted it: its result may still be
+   * fetched with `resumeJob(handle)` (a failed download, a lost status answer), without a new job.
+   */
+  handle?: JobHandle | undefined;
   cause?: unknown;
 }
 
@@ -75,6 +87,8 @@ export class BackdropError extends Error {
   readonly retryable: boolean;
   readonly retryAfterMs: number | undefined;
   readonly declinedBy: readonly ProviderDeclination[] | undefined;
+  readonly notProcessed: boolean;
+  readonly handle: JobHandle | undefined;
 
   constructor(options: BackdropErrorOptions) {
     super(options.message, options.cause === undefined ? undefined : { cause: options.cause });
@@ -86,6 +100,8 @@ export class BackdropError extends Error {
     this.retryable = isRetryableCode(options.code) && options.retryable !== false;
     this.retryAfterMs = options.retryAfterMs;
     this.declinedBy = options.declinedBy;
+    this.notProcessed = options.notProcessed === true;
+    this.handle = options.handle;
   }
 
   /** True for a BackdropError from any copy of this package. */
@@ -109,6 +125,8 @@ export class BackdropError extends Error {
       retryable: this.retryable,
       retryAfterMs: this.retryAfterMs,
       declinedBy: this.declinedBy,
+      notProcessed: this.notProcessed || undefined,
+      handle: this.handle,
     };
   }
 

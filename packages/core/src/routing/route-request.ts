@@ -134,6 +134,15 @@ export interface RouteOptions {
  */
 export function routeRequest(options: RouteOptions): RouteCandidate[] {
   const { adapters, profile, provider, model, providerOptions } = options;
+  const configured = adapters.map((adapter) => adapter.provider);
+  const stray = Object.keys(providerOptions ?? {}).find((key) => !configured.includes(key));
+  if (stray !== undefined) {
+    throw new BackdropError({
+      code: 'invalid_input',
+      field: `providerOptions.${stray}`,
+      message: `providerOptions.${stray}: ${JSON.stringify(stray)} is not a configured provider, so these options would be ignored; configured: ${configured.join(', ')}`,
+    });
+  }
   let considered = adapters;
   if (provider !== undefined) {
     const chosen = adapters.find((adapter) => adapter.provider === provider);
