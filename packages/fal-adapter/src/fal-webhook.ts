@@ -1,4 +1,4 @@
-import { BackdropError } from '@backdrop/core';
+import { BackdropError } from '@backdrop/core/provider';
 
 /** Where fal publishes the keys it signs webhooks with. */
 export const falJwksUrl = 'https://rest.alpha.fal.ai/.well-known/jwks.json';
