@@ -28,6 +28,7 @@ export { toBackdropError } from './errors/normalize-error.js';
 export { redactSecrets } from './errors/redact-secrets.js';
 export { decodeDataUri, encodeDataUri } from './media/data-uri.js';
 export { type LocalFileReader, type PreparedMedia, prepareMedia } from './media/prepare-media.js';
+export { formatFromContentType, formatFromFileName } from './media/sniff-media.js';
 export type { BackdropJob, JobStatus, JobWaitOptions } from './orchestration/backdrop-job.js';
 export {
   defaultRetryOptions,
@@ -47,10 +48,11 @@ export type { BackdropResult, ImageResult, VideoResult } from './results/results
 export type { RemoveBackgroundRequest, ReplaceBackgroundRequest } from './schemas/image-schemas.js';
 export { parseProviderOptions } from './schemas/parse-provider-options.js';
 export { rule as validationRule } from './schemas/rule.js';
-export type {
-  BackgroundInput,
-  RealtimeVideoRequest,
-  RemoveVideoBackgroundRequest,
+export {
+  type BackgroundInput,
+  isBackgroundShorthand,
+  type RealtimeVideoRequest,
+  type RemoveVideoBackgroundRequest,
 } from './schemas/video-schemas.js';
 export type { BackdropAdapter, CallContext, JobOperation, UploadFileRequest } from './spec/adapter.js';
 export type {
@@ -85,6 +87,7 @@ export type {
 export {
   type AdapterMedia,
   contentTypeOfFormat,
+  fileExtensionOfFormat,
   type ImageFormat,
   imageFormats,
   type MediaFacts,

@@ -50,7 +50,13 @@ export type {
   JsonValue,
 } from './spec/job.js';
 export type { AdapterMedia, MediaFacts } from './spec/media.js';
-export { type HexColor, type NamedColor, namedColors, titleCaseColor, type VideoContainer } from './spec/options.js';
+export {
+  type HexColor,
+  type NamedColor,
+  namedColors,
+  titleCaseColor,
+  type VideoContainer,
+} from './spec/options.js';
 export type {
   RealtimeConnection,
   RealtimeConnectionEvents,

@@ -163,7 +163,10 @@ export function createLocal(options: LocalOptions = {}): BackdropAdapter {
       async (call, context) => {
         const background =
           call.background.type === 'image'
-            ? { type: 'image' as const, image: await bytesOf(call.background.image, 'background.image', context) }
+            ? {
+                type: 'image' as const,
+                image: await bytesOf(call.background.image, 'background.image', context),
+              }
             : call.background;
         const container = call.container ?? (background.type === 'transparent' ? 'webm_vp9' : 'mp4_h264');
         const video = await processVideo(await bytesOf(call.video, 'video', context), {

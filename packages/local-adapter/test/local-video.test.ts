@@ -103,7 +103,9 @@ describe('local engine: a decoder that fails half-way', () => {
     const failing = createBackdrop({
       providers: [createLocal({ ffmpegPath: wrapper, ffprobePath: 'ffprobe' })],
     });
-    const error = await failing.removeVideoBackground({ video: clip, background: '#00ff00', container: 'mp4_h264' }).catch((caught) => caught);
+    const error = await failing
+      .removeVideoBackground({ video: clip, background: '#00ff00', container: 'mp4_h264' })
+      .catch((caught) => caught);
     expect(error).toMatchObject({ code: 'invalid_input', field: 'video', provider: 'local' });
     expect(error.message).toContain('ffmpeg could not decode it to the end');
     expect(error.message).toContain('Invalid data found when processing input');

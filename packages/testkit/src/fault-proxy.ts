@@ -43,7 +43,8 @@ const rewritable = /json|ndjson|text\//;
  * A loopback proxy in front of either emulator that injects transport faults the emulators
  * cannot make themselves: a connection cut before or after the request was forwarded, a body
  * cut half-way, or malformed JSON in place of a real answer. URLs of the emulator in answers
- * are rewritten to the proxy, so output downloads and uploads pass through it too.
+ * are rewritten to the proxy (and back in requests), so output downloads and uploads pass
+ * through it too.
  */
 export async function startFaultProxy(options: FaultProxyOptions): Promise<FaultProxy> {
   const target = new URL(options.target);
@@ -66,15 +67,16 @@ export async function startFaultProxy(options: FaultProxyOptions): Promise<Fault
     incoming: IncomingMessage,
     body: Buffer,
   ): Promise<{ status: number; headers: IncomingMessage['headers']; body: Buffer }> {
+    const headers: IncomingMessage['headers'] = {
+      ...incoming.headers,
+      host: target.host,
+      'accept-encoding': 'identity',
+      'content-length': String(body.byteLength),
+    };
+    delete headers['transfer-encoding'];
     return new Promise((resolve, reject) => {
       const outgoing = httpRequest(
-        {
-          host: target.hostname,
-          port: target.port,
-          method: incoming.method,
-          path: incoming.url,
-          headers: { ...incoming.headers, host: target.host, 'accept-encoding': 'identity' },
-        },
+        { host: target.hostname, port: target.port, method: incoming.method, path: incoming.url, headers },
         async (answer) => {
           try {
             resolve({
@@ -97,7 +99,11 @@ export async function startFaultProxy(options: FaultProxyOptions): Promise<Fault
     const path = incoming.url ?? '/';
     const fault = take(method, path);
     log.push({ method, path, fault });
-    const body = await readBody(incoming);
+    const received = await readBody(incoming);
+    // URLs the proxy handed out go back to the emulator as its own (an uploaded input's URL).
+    const body = rewritable.test(String(incoming.headers['content-type'] ?? ''))
+      ? Buffer.from(received.toString('utf8').split(origin).join(target.origin))
+      : received;
     if (fault === 'cut-before') {
       incoming.socket.destroy();
       return;

@@ -47,6 +47,7 @@ export function buildResult(options: BuildResultOptions): BackdropResult {
     provider: handle.provider,
     model: handle.model,
     requestId: output.requestId ?? handle.id,
+    handle,
     warnings: [...(options.startWarnings ?? []), ...(output.warnings ?? [])],
     estimatedCostUsd: estimateCostUsd(price, { images: output.files.length, seconds }),
   };
