@@ -8,7 +8,12 @@ import { createCallContext } from './orchestration/call-context.js';
 import { createCallSignal } from './orchestration/call-signal.js';
 import type { OperationRuntime } from './orchestration/operation-runtime.js';
 import { type RetryConfiguration, resolveRetrySettings } from './orchestration/retry.js';
-import { type OperationPlan, runOperation, startOperation } from './orchestration/run-operation.js';
+import {
+  type JobOperationName,
+  type OperationPlan,
+  runOperation,
+  startOperation,
+} from './orchestration/run-operation.js';
 import { findPrice } from './pricing/price-table.js';
 import { resolveFetch } from './provider/default-fetch.js';
 import { openRealtimeSession, type RealtimeSession } from './realtime/realtime-session.js';
@@ -34,7 +39,7 @@ import {
 } from './schemas/video-schemas.js';
 import type { BackdropAdapter } from './spec/adapter.js';
 import type { ResolvedBackground } from './spec/calls.js';
-import type { ProviderCapabilities, RemoveVideoBackgroundVariant } from './spec/capabilities.js';
+import type { ProviderCapabilities } from './spec/capabilities.js';
 import type { JobHandle } from './spec/job.js';
 import type { AdapterMedia, MediaInput } from './spec/media.js';
 
@@ -172,7 +177,7 @@ export function createBackdrop(options: BackdropOptions): Backdrop {
     return { type: 'image', image: await handOver(background.image, 'background.image') };
   }
 
-  async function removePlan(request: RemoveBackgroundRequest): Promise<OperationPlan> {
+  async function removePlan(request: RemoveBackgroundRequest): Promise<OperationPlan<'removeBackground'>> {
     const parsed = parseRequest(removeBackgroundSchema, request, 'removeBackground');
     const image = await prepare(parsed.image, 'image', 'image');
     return {
@@ -186,7 +191,7 @@ export function createBackdrop(options: BackdropOptions): Backdrop {
     };
   }
 
-  async function replacePlan(request: ReplaceBackgroundRequest): Promise<OperationPlan> {
+  async function replacePlan(request: ReplaceBackgroundRequest): Promise<OperationPlan<'replaceBackground'>> {
     const parsed = parseRequest(replaceBackgroundSchema, request, 'replaceBackground');
     const image = await prepare(parsed.image, 'image', 'image');
     const referenceImage =
@@ -216,12 +221,16 @@ export function createBackdrop(options: BackdropOptions): Backdrop {
     };
   }
 
-  async function startJob(plan: OperationPlan): Promise<BackdropJob> {
+  async function startJob<Operation extends JobOperationName>(
+    plan: OperationPlan<Operation>,
+  ): Promise<BackdropJob> {
     const started = await startOperation(runtime, plan);
     return createBackdropJob(runtime, started.start.handle, started.start.update, started.start.warnings);
   }
 
-  async function videoPlan(request: RemoveVideoBackgroundRequest): Promise<OperationPlan> {
+  async function videoPlan(
+    request: RemoveVideoBackgroundRequest,
+  ): Promise<OperationPlan<'removeVideoBackground'>> {
     const parsed = parseRequest(removeVideoBackgroundSchema, request, 'removeVideoBackground');
     const video = await prepare(parsed.video, 'video', 'video');
     const background = await prepareBackground(parsed.background);
@@ -236,7 +245,7 @@ export function createBackdrop(options: BackdropOptions): Backdrop {
       },
       options: parsed,
       buildCall: async (candidate, handOver) => {
-        const variant = candidate.variant as RemoveVideoBackgroundVariant;
+        const { variant } = candidate;
         // With no container asked for, a transparent background gets one that can carry alpha.
         const container =
           parsed.container ?? (background.type === 'transparent' ? variant.alphaContainers[0] : undefined);

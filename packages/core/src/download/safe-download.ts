@@ -1,6 +1,7 @@
 import { BackdropError } from '../errors/backdrop-error.js';
 import { toBackdropError } from '../errors/normalize-error.js';
 import { decodeDataUri } from '../media/data-uri.js';
+import { resolveFetch } from '../provider/default-fetch.js';
 import { codeForHttpStatus, errorFromHttpStatus } from '../provider/http-status-error.js';
 import { isAllowedPrivate, isPrivateAddress, isPrivateHostName } from './address-policy.js';
 
@@ -169,7 +170,7 @@ export async function safeDownload(url: string, options: DownloadOptions = {}): 
         })
       : refuse(message, options.provider);
   }
-  const fetchFunction = options.fetch ?? globalThis.fetch;
+  const fetchFunction = resolveFetch(options.fetch);
   const maxRedirects = options.maxRedirects ?? 5;
   try {
     await assertAllowedTarget(current, options, false);

@@ -55,7 +55,8 @@ function findAdapter(runtime: OperationRuntime, handle: JobHandle): BackdropAdap
 }
 
 function jobOperationFor(adapter: BackdropAdapter, handle: JobHandle): JobOperation<unknown> {
-  const operation = handle.operation === 'connectRealtimeVideo' ? undefined : adapter[handle.operation];
+  const operation: JobOperation<unknown> | undefined =
+    handle.operation === 'connectRealtimeVideo' ? undefined : adapter[handle.operation];
   if (!operation) {
     throw new BackdropError({
       code: 'unsupported',
@@ -64,7 +65,7 @@ function jobOperationFor(adapter: BackdropAdapter, handle: JobHandle): JobOperat
       message: `handle.operation: ${adapter.displayName} has no ${handle.operation} jobs`,
     });
   }
-  return operation as JobOperation<unknown>;
+  return operation;
 }
 
 export function createBackdropJob(

@@ -68,9 +68,13 @@ export function resolveRetrySettings(configuration: RetryConfiguration = {}): Re
 /** The same settings with every step's retry count replaced (a call's `maxRetries`). */
 export function withMaxRetries(settings: RetrySettings, maxRetries: number | undefined): RetrySettings {
   if (maxRetries === undefined) return settings;
-  const changed = {} as Record<RetryStep, RetryOptions>;
-  for (const step of retrySteps) changed[step] = { ...settings[step], maxRetries };
-  return changed;
+  return {
+    upload: { ...settings.upload, maxRetries },
+    start: { ...settings.start, maxRetries },
+    status: { ...settings.status, maxRetries },
+    download: { ...settings.download, maxRetries },
+    cancel: { ...settings.cancel, maxRetries },
+  };
 }
 
 /** The delay before retry number `retryIndex` (0-based), honouring the error's Retry-After. */

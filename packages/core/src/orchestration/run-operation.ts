@@ -2,8 +2,7 @@ import { BackdropError } from '../errors/backdrop-error.js';
 import { toBackdropError } from '../errors/normalize-error.js';
 import type { PreparedMedia } from '../media/prepare-media.js';
 import type { BackdropResult } from '../results/results.js';
-import type { RequestProfile } from '../routing/request-profile.js';
-import { type RouteCandidate, routeRequest } from '../routing/route-request.js';
+import { type ProfileOf, type RouteCandidate, routeRequest } from '../routing/route-request.js';
 import type { CallContext, JobOperation } from '../spec/adapter.js';
 import type { JobStart } from '../spec/job.js';
 import type { AdapterMedia } from '../spec/media.js';
@@ -38,16 +37,17 @@ export interface CallOptions {
 }
 
 /** Builds the adapter's call from the chosen variant, handing media over as it goes. */
-export type BuildCall = (
-  candidate: RouteCandidate,
+export type BuildCall<Operation extends JobOperationName> = (
+  candidate: RouteCandidate<Operation>,
   handOver: (media: PreparedMedia, field: string) => Promise<AdapterMedia>,
 ) => Promise<unknown>;
 
-export interface OperationPlan {
-  operation: JobOperationName;
-  profile: RequestProfile;
+/** One validated request: its operation, what routing sees of it, and how to build its call. */
+export interface OperationPlan<Operation extends JobOperationName = JobOperationName> {
+  operation: Operation;
+  profile: ProfileOf<Operation>;
   options: CallOptions;
-  buildCall: BuildCall;
+  buildCall: BuildCall<Operation>;
 }
 
 export interface StartedJob {
@@ -62,7 +62,7 @@ export function retrySettingsFor(runtime: OperationRuntime, options: CallOptions
 }
 
 function jobOperationOf(candidate: RouteCandidate, operation: JobOperationName): JobOperation<unknown> {
-  const jobOperation = candidate.adapter[operation] as JobOperation<unknown> | undefined;
+  const jobOperation: JobOperation<unknown> | undefined = candidate.adapter[operation];
   if (!jobOperation) {
     throw new BackdropError({
       code: 'unsupported',
@@ -74,10 +74,10 @@ function jobOperationOf(candidate: RouteCandidate, operation: JobOperationName):
 }
 
 /** Hands the media over and starts the job on one provider, retrying the start on retryable errors. */
-async function startOn(
+async function startOn<Operation extends JobOperationName>(
   runtime: OperationRuntime,
-  plan: OperationPlan,
-  candidate: RouteCandidate,
+  plan: OperationPlan<Operation>,
+  candidate: RouteCandidate<Operation>,
   callSignal: CallSignal,
 ): Promise<StartedJob> {
   const { adapter } = candidate;
@@ -120,11 +120,11 @@ async function startOn(
  * Runs `attempt` on the routed providers in order: the first, then (with fallback on) the next
  * capable one after each retryable failure. Moderation and invalid input are never fallen back from.
  */
-async function onEachCandidate<T>(
+async function onEachCandidate<Operation extends JobOperationName, T>(
   runtime: OperationRuntime,
-  plan: OperationPlan,
+  plan: OperationPlan<Operation>,
   callSignal: CallSignal,
-  attempt: (candidate: RouteCandidate) => Promise<T>,
+  attempt: (candidate: RouteCandidate<Operation>) => Promise<T>,
 ): Promise<T> {
   const candidates = routeRequest({
     adapters: runtime.adapters,
@@ -154,7 +154,10 @@ async function onEachCandidate<T>(
 }
 
 /** Validated request in, normalized result out: route, upload, start, follow, build the result. */
-export async function runOperation(runtime: OperationRuntime, plan: OperationPlan): Promise<BackdropResult> {
+export async function runOperation<Operation extends JobOperationName>(
+  runtime: OperationRuntime,
+  plan: OperationPlan<Operation>,
+): Promise<BackdropResult> {
   const timeoutMs =
     plan.options.timeoutMs ??
     (plan.operation === 'removeVideoBackground' ? runtime.videoTimeoutMs : runtime.imageTimeoutMs);
@@ -198,7 +201,10 @@ export async function runOperation(runtime: OperationRuntime, plan: OperationPla
 }
 
 /** Validated request in, a started job out (for long jobs that are saved and resumed). */
-export async function startOperation(runtime: OperationRuntime, plan: OperationPlan): Promise<StartedJob> {
+export async function startOperation<Operation extends JobOperationName>(
+  runtime: OperationRuntime,
+  plan: OperationPlan<Operation>,
+): Promise<StartedJob> {
   const callSignal = createCallSignal({
     signal: plan.options.signal,
     timeoutMs: plan.options.timeoutMs ?? runtime.imageTimeoutMs,
