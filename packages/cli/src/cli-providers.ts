@@ -10,6 +10,17 @@ function configuredProviders(environment: NodeJS.ProcessEnv = process.env): Prov
   return configured;
 }
 
+/**
+ * Private hosts the CLI may download from (BACKDROP_ALLOW_PRIVATE_ADDRESSES, comma-separated
+ * hosts, addresses or CIDR ranges): an intranet file server, or a test's loopback emulator.
+ */
+export function privateAddressesAllowed(environment: NodeJS.ProcessEnv = process.env): string[] | undefined {
+  const list = environment.BACKDROP_ALLOW_PRIVATE_ADDRESSES?.split(',')
+    .map((entry) => entry.trim())
+    .filter((entry) => entry !== '');
+  return list && list.length > 0 ? list : undefined;
+}
+
 const howToConfigure: Record<ProviderChoice, string> = {
   fal: 'set FAL_KEY (or BACKDROP_FAL_PROXY_URL)',
   inferencesh: 'set INFERENCE_API_KEY',

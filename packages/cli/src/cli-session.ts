@@ -1,20 +1,29 @@
-import { type Backdrop, type BackdropResult, createBackdrop } from '@backdrop/core/node';
-import type { ProviderChoice } from './cli-arguments.js';
 import {
-  defaultOutputBase,
-  extensionFor,
-  numberedPaths,
-  splitOutput,
-  writeAtomically,
-} from './cli-output.js';
+  type Backdrop,
+  type BackdropResult,
+  createBackdrop,
+  isBackdropError,
+  toBackdropError,
+} from '@backdrop/core/node';
+import type { ProviderChoice } from './cli-arguments.js';
+import { saveHandleFile } from './cli-handle-file.js';
+import { extensionFor, numberedPaths, writeAllOrNothing } from './cli-output.js';
 import { createProgressDisplay, type ProgressDisplay } from './cli-progress.js';
-import { createAdapters } from './cli-providers.js';
-import { describeError, errorJson, exitCodeFor, exitCodes } from './cli-report.js';
+import { createAdapters, privateAddressesAllowed } from './cli-providers.js';
+import { describeError, errorJson, exitCodeFor, exitCodes, KeptJobError } from './cli-report.js';
+import type { OutputTarget } from './cli-target.js';
 
 export interface Session {
   backdrop: Backdrop;
   signal: AbortSignal;
   progress: ProgressDisplay;
+}
+
+/** What a command reports: a human line, the `--json` object, and an exit code when not 0. */
+export interface CommandOutcome {
+  human: string;
+  json: unknown;
+  exitCode?: number | undefined;
 }
 
 /**
@@ -23,7 +32,7 @@ export interface Session {
  */
 export async function runSession(
   options: { provider: ProviderChoice | undefined; json: boolean },
-  work: (session: Session) => Promise<{ human: string; json: unknown }>,
+  work: (session: Session) => Promise<CommandOutcome>,
 ): Promise<number> {
   const controller = new AbortController();
   const interrupt = () => {
@@ -34,14 +43,18 @@ export async function runSession(
   process.on('SIGTERM', interrupt);
   const progress = createProgressDisplay({ silent: options.json });
   try {
-    const backdrop = createBackdrop({ providers: await createAdapters(options.provider) });
+    const backdrop = createBackdrop({
+      providers: await createAdapters(options.provider),
+      allowPrivateAddresses: privateAddressesAllowed(),
+    });
     const outcome = await work({ backdrop, signal: controller.signal, progress });
     progress.stop();
     process.stdout.write(options.json ? `${JSON.stringify(outcome.json)}\n` : `${outcome.human}\n`);
-    return exitCodes.done;
+    return outcome.exitCode ?? exitCodes.done;
   } catch (error) {
     progress.stop();
-    const code = controller.signal.aborted ? exitCodes.interrupted : exitCodeFor(error);
+    const interrupted = controller.signal.aborted && !(error instanceof KeptJobError);
+    const code = interrupted ? exitCodes.interrupted : exitCodeFor(error);
     if (options.json) process.stdout.write(`${JSON.stringify(errorJson(error))}\n`);
     else
       process.stderr.write(
@@ -54,28 +67,58 @@ export async function runSession(
   }
 }
 
-/** Where outputs go: `-o <path>`, or a base name (no extension) such as `<stem>.<op>` beside the input. */
-export type OutputTarget = { output: string } | { base: string };
+/**
+ * Keeps a paid job that could not finish here: its handle goes to `<output>.job.json` and the
+ * error says so. Only for failures after the provider accepted the job that a later fetch can
+ * mend (transient ones); a job that failed or was cancelled has nothing to resume.
+ */
+async function keepJob(error: unknown, target: OutputTarget): Promise<never> {
+  const backdropError = isBackdropError(error) ? error : undefined;
+  if (!backdropError?.handle || !backdropError.retryable || backdropError.code === 'aborted') throw error;
+  throw new KeptJobError(backdropError, await saveHandleFile(backdropError.handle, target), 'downloaded');
+}
 
-/** Writes a result's outputs, numbered when there are several, with the extension of their type. */
+/** Writes a result's outputs, numbered when there are several, all or none of them. */
 export async function saveOutputs(result: BackdropResult, target: OutputTarget): Promise<string[]> {
   const first = result.outputs[0];
-  const extension = extensionFor(first?.contentType, first?.url);
-  const { base, extension: chosen } =
-    'output' in target ? splitOutput(target.output) : { base: target.base, extension: undefined };
-  const paths = numberedPaths(base, chosen ?? extension, result.outputs.length);
-  const contents = await Promise.all(result.outputs.map((file) => file.bytes()));
-  await Promise.all(paths.map((path, index) => writeAtomically(path, contents[index] ?? new Uint8Array())));
+  const paths = numberedPaths(
+    target.base,
+    target.extension ?? extensionFor(first?.contentType, first?.url),
+    result.outputs.length,
+  );
+  try {
+    const contents = await Promise.all(result.outputs.map((file) => file.bytes()));
+    await writeAllOrNothing(
+      paths.map((path, index) => ({ path, bytes: contents[index] ?? new Uint8Array() })),
+    );
+  } catch (thrown) {
+    const downloadFailed = isBackdropError(thrown);
+    const error = downloadFailed
+      ? thrown
+      : toBackdropError(thrown, result.provider).with({
+          retryable: false,
+          message: `writing ${paths.join(', ')} failed (${(thrown as Error).message})`,
+        });
+    // A free local result costs nothing to make again; a paid one is kept for `backdrop resume`.
+    if (result.estimatedCostUsd === 0) throw error;
+    const written = downloadFailed ? 'downloaded' : 'written';
+    const kept = error.with({ requestId: result.requestId, handle: result.handle });
+    throw new KeptJobError(kept, await saveHandleFile(result.handle, target), written);
+  }
   return paths;
 }
 
-/** `-o` when given, else `<stem>.<operation>` beside the input. */
-export function targetFor(input: string, operation: string, output: string | undefined): OutputTarget {
-  return output ? { output } : { base: defaultOutputBase(input, operation) };
+/** Runs one job and writes its result; a paid job that cannot finish here is kept for resume. */
+export async function runAndSave(
+  target: OutputTarget,
+  run: () => Promise<BackdropResult>,
+): Promise<{ result: BackdropResult; paths: string[] }> {
+  const result = await run().catch((error) => keepJob(error, target));
+  return { result, paths: await saveOutputs(result, target) };
 }
 
 /** The success report of one operation: a line per file, or the `--json` object. */
-export function describeResult(result: BackdropResult, paths: string[]): { human: string; json: unknown } {
+export function describeResult(result: BackdropResult, paths: string[]): CommandOutcome {
   const cost = result.estimatedCostUsd === undefined ? '' : `, about $${result.estimatedCostUsd}`;
   return {
     human: paths.map((path) => `Wrote ${path} (${result.provider}, ${result.model}${cost})`).join('\n'),

@@ -14,13 +14,14 @@ describe('backdrop: usage', () => {
     const help = await runCli(['--help'], { cwd: folder });
     expect(help.code).toBe(0);
     expect(help.stdout).toContain('backdrop remove <input>');
-    expect(help.stdout).toContain('Exit codes: 0 done; 2 invalid input or usage');
+    expect(help.stdout).toContain('Exit codes: 0 done; 1 batch: some files failed before sending');
+    expect(help.stdout).toContain('backdrop resume <handle-file>');
     const topic = await runCli(['help', 'video'], { cwd: folder });
     expect(topic.stdout).toContain('--background   transparent (default), blur');
   });
 
   it.each([
-    [['frobnicate'], 'unknown command "frobnicate": use remove, replace, video, batch or providers'],
+    [['frobnicate'], 'unknown command "frobnicate": use remove, replace, video, batch, resume or providers'],
     [['remove'], 'remove needs an input (a file path or an http(s) URL). Run "backdrop help remove".'],
     [['remove', 'a.png', 'b.png'], 'remove takes a single input; got 2: a.png b.png'],
     [['remove', 'a.png', '--bogus'], "Unknown option '--bogus'"],

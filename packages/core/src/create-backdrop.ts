@@ -4,14 +4,21 @@ import { BackdropError } from './errors/backdrop-error.js';
 import { encodeDataUri } from './media/data-uri.js';
 import { type LocalFileReader, type PreparedMedia, prepareMedia } from './media/prepare-media.js';
 import { type BackdropJob, createBackdropJob } from './orchestration/backdrop-job.js';
+import { createCallContext } from './orchestration/call-context.js';
 import { createCallSignal } from './orchestration/call-signal.js';
 import type { OperationRuntime } from './orchestration/operation-runtime.js';
-import { defaultRetryOptions, type RetryOptions } from './orchestration/retry.js';
-import { type OperationPlan, runOperation, startOperation } from './orchestration/run-operation.js';
+import { type RetryConfiguration, resolveRetrySettings } from './orchestration/retry.js';
+import {
+  type JobOperationName,
+  type OperationPlan,
+  runOperation,
+  startOperation,
+} from './orchestration/run-operation.js';
 import { estimateCostUsd, findPrice } from './pricing/price-table.js';
+import { resolveFetch } from './provider/default-fetch.js';
 import { openRealtimeSession, type RealtimeSession } from './realtime/realtime-session.js';
 import type { ImageResult, VideoResult } from './results/results.js';
-import type { PreparedBackground } from './routing/request-profile.js';
+import type { PreparedBackground, RequestProfile } from './routing/request-profile.js';
 import { type RouteCandidate, routeRequest } from './routing/route-request.js';
 import {
   type RemoveBackgroundRequest,
@@ -32,14 +39,29 @@ import {
 } from './schemas/video-schemas.js';
 import type { BackdropAdapter } from './spec/adapter.js';
 import type { ResolvedBackground } from './spec/calls.js';
-import type { ProviderCapabilities, RemoveVideoBackgroundVariant } from './spec/capabilities.js';
+import type { ProviderCapabilities } from './spec/capabilities.js';
 import type { JobHandle } from './spec/job.js';
 import type { AdapterMedia, MediaInput } from './spec/media.js';
 
 export interface BackdropOptions {
   /** The configured providers, in order of preference. */
   providers: readonly BackdropAdapter[];
-  retry?: Partial<RetryOptions> | undefined;
+  /**
+   * Retries with exponential backoff, jitter and Retry-After: shared settings, and per step
+   * (`upload`, `start`, `status`, `download`, `cancel`) overrides. Defaults: 2 retries from 500 ms
+   * (status 5, download 4). A start is resent only when the provider surely did not take it.
+   */
+  retry?: RetryConfiguration | undefined;
+  /**
+   * Resend a job's start even when its answer was lost after it was sent (a reset connection,
+   * a cut body, a timeout, a 500). Off by default: the first may have started a paid job.
+   */
+  resendUnconfirmedStart?: boolean | undefined;
+  /**
+   * Loopback, private or link-local hosts, addresses or CIDR ranges that downloads (outputs and
+   * input URLs an adapter fetches) may reach; every other private address is refused.
+   */
+  allowPrivateAddresses?: readonly string[] | undefined;
   /** Default timeout of image operations and single job calls, in ms (10 minutes). */
   timeoutMs?: number | undefined;
   /** Default time to wait for a video job, in ms (1 hour). */
@@ -48,6 +70,7 @@ export interface BackdropOptions {
   pollIntervalMs?: number | undefined;
   /** Fall back to the next capable provider on retryable failures (off by default). */
   fallback?: boolean | undefined;
+  /** The fetch every adapter call and download uses (an adapter's own `fetch` option wins). */
   fetch?: typeof fetch | undefined;
   /** The largest output to download, in bytes (512 MB). */
   maxDownloadBytes?: number | undefined;
@@ -132,16 +155,17 @@ function createRuntime(options: BackdropOptions): OperationRuntime {
       message: `providers: ${duplicate} is configured twice`,
     });
   }
-  const fetchFunction = options.fetch ?? globalThis.fetch;
   return {
     adapters: options.providers,
-    retry: { ...defaultRetryOptions, ...options.retry },
+    retry: resolveRetrySettings(options.retry),
+    resendUnconfirmedStart: options.resendUnconfirmedStart ?? false,
+    allowPrivateAddresses: options.allowPrivateAddresses,
     pollIntervalMs: options.pollIntervalMs ?? 500,
     imageTimeoutMs: options.timeoutMs ?? 600_000,
     videoTimeoutMs: options.videoTimeoutMs ?? 3_600_000,
     fallback: options.fallback ?? false,
-    // Bound, so that a browser's fetch is not called with another `this`.
-    fetch: (input, init) => fetchFunction(input, init),
+    // Called unbound, so that a browser's fetch never runs with the context as its `this`.
+    fetch: options.fetch ? (input, init) => resolveFetch(options.fetch)(input, init) : resolveFetch(),
     maxDownloadBytes: options.maxDownloadBytes,
     readLocalFile: options.readLocalFile,
     lookupHost: options.lookupHost,
@@ -170,7 +194,7 @@ export function createBackdrop(options: BackdropOptions): Backdrop {
     return { type: 'image', image: await handOver(background.image, 'background.image') };
   }
 
-  async function removePlan(request: RemoveBackgroundRequest): Promise<OperationPlan> {
+  async function removePlan(request: RemoveBackgroundRequest): Promise<OperationPlan<'removeBackground'>> {
     const parsed = parseRequest(removeBackgroundSchema, request, 'removeBackground');
     const image = await prepare(parsed.image, 'image', 'image');
     return {
@@ -184,7 +208,7 @@ export function createBackdrop(options: BackdropOptions): Backdrop {
     };
   }
 
-  async function replacePlan(request: ReplaceBackgroundRequest): Promise<OperationPlan> {
+  async function replacePlan(request: ReplaceBackgroundRequest): Promise<OperationPlan<'replaceBackground'>> {
     const parsed = parseRequest(replaceBackgroundSchema, request, 'replaceBackground');
     const image = await prepare(parsed.image, 'image', 'image');
     const referenceImage =
@@ -214,12 +238,16 @@ export function createBackdrop(options: BackdropOptions): Backdrop {
     };
   }
 
-  async function startJob(plan: OperationPlan): Promise<BackdropJob> {
+  async function startJob<Operation extends JobOperationName>(
+    plan: OperationPlan<Operation>,
+  ): Promise<BackdropJob> {
     const started = await startOperation(runtime, plan);
-    return createBackdropJob(runtime, started.start.handle, started.start.update);
+    return createBackdropJob(runtime, started.start.handle, started.start.update, started.start.warnings);
   }
 
-  async function videoPlan(request: RemoveVideoBackgroundRequest): Promise<OperationPlan> {
+  async function videoPlan(
+    request: RemoveVideoBackgroundRequest,
+  ): Promise<OperationPlan<'removeVideoBackground'>> {
     const parsed = parseRequest(removeVideoBackgroundSchema, request, 'removeVideoBackground');
     const video = await prepare(parsed.video, 'video', 'video');
     const background = await prepareBackground(parsed.background);
@@ -234,7 +262,7 @@ export function createBackdrop(options: BackdropOptions): Backdrop {
       },
       options: parsed,
       buildCall: async (candidate, handOver) => {
-        const variant = candidate.variant as RemoveVideoBackgroundVariant;
+        const { variant } = candidate;
         // With no container asked for, a transparent background gets one that can carry alpha.
         const container =
           parsed.container ?? (background.type === 'transparent' ? variant.alphaContainers[0] : undefined);
@@ -249,8 +277,11 @@ export function createBackdrop(options: BackdropOptions): Backdrop {
     };
   }
 
-  function estimate(plan: OperationPlan): OperationEstimate {
-    const images = plan.profile.operation === 'replaceBackground' ? plan.profile.count : 1;
+  function estimate<Operation extends 'removeBackground' | 'replaceBackground'>(
+    plan: OperationPlan<Operation>,
+  ): OperationEstimate {
+    const profile: RequestProfile = plan.profile;
+    const images = profile.operation === 'replaceBackground' ? profile.count : 1;
     const [candidate] = routeRequest({
       adapters: runtime.adapters,
       profile: plan.profile,
@@ -307,7 +338,7 @@ export function createBackdrop(options: BackdropOptions): Backdrop {
       const { adapter, variant } = candidate;
       // The session outlives connect: its signal is the caller's, never a connect timeout.
       const sessionSignal = createCallSignal({ signal: parsed.signal });
-      const context = { signal: sessionSignal.signal, fetch: runtime.fetch };
+      const context = createCallContext(runtime, sessionSignal.signal);
       // A live session takes its background image inline (seed 004: "URL or data URI"): no
       // storage round trip mid-session, and no key needed in a browser.
       const handOver = async (media: PreparedMedia): Promise<AdapterMedia> =>

@@ -7,7 +7,7 @@ export {
   createBackdrop,
   type ProviderSummary,
 } from './create-backdrop.js';
-export { isPrivateAddress, isPrivateHostName } from './download/address-policy.js';
+export { isAllowedPrivate, isPrivateAddress, isPrivateHostName } from './download/address-policy.js';
 export {
   type DownloadedFile,
   type DownloadOptions,
@@ -28,8 +28,19 @@ export { toBackdropError } from './errors/normalize-error.js';
 export { redactSecrets } from './errors/redact-secrets.js';
 export { decodeDataUri, encodeDataUri } from './media/data-uri.js';
 export { type LocalFileReader, type PreparedMedia, prepareMedia } from './media/prepare-media.js';
+export { formatFromContentType, formatFromFileName } from './media/sniff-media.js';
 export type { BackdropJob, JobStatus, JobWaitOptions } from './orchestration/backdrop-job.js';
-export { defaultRetryOptions, type RetryOptions, retryDelay, withRetries } from './orchestration/retry.js';
+export {
+  defaultRetryOptions,
+  type RetryConfiguration,
+  type RetryOptions,
+  type RetrySettings,
+  type RetryStep,
+  resolveRetrySettings,
+  retryDelay,
+  retrySteps,
+  withRetries,
+} from './orchestration/retry.js';
 export { estimateCostUsd, findPrice, priceTable, type Usage } from './pricing/price-table.js';
 export type { RealtimeSession, RealtimeSessionStats } from './realtime/realtime-session.js';
 export type { BackdropOutput } from './results/backdrop-output.js';
@@ -37,10 +48,11 @@ export type { BackdropResult, ImageResult, VideoResult } from './results/results
 export type { RemoveBackgroundRequest, ReplaceBackgroundRequest } from './schemas/image-schemas.js';
 export { parseProviderOptions } from './schemas/parse-provider-options.js';
 export { rule as validationRule } from './schemas/rule.js';
-export type {
-  BackgroundInput,
-  RealtimeVideoRequest,
-  RemoveVideoBackgroundRequest,
+export {
+  type BackgroundInput,
+  isBackgroundShorthand,
+  type RealtimeVideoRequest,
+  type RemoveVideoBackgroundRequest,
 } from './schemas/video-schemas.js';
 export type { BackdropAdapter, CallContext, JobOperation, UploadFileRequest } from './spec/adapter.js';
 export type {
@@ -75,6 +87,7 @@ export type {
 export {
   type AdapterMedia,
   contentTypeOfFormat,
+  fileExtensionOfFormat,
   type ImageFormat,
   imageFormats,
   type MediaFacts,

@@ -1,15 +1,18 @@
 import {
   type BackdropAdapter,
   BackdropError,
+  loadApiKey,
   type RemoveBackgroundCall,
   type RemoveVideoBackgroundCall,
   type ReplaceBackgroundCall,
-} from '@backdrop/core';
+  resolveFetch,
+} from '@backdrop/core/provider';
 
 import { createFalClient, type FalClient } from '@fal-ai/client';
 import { falCapabilities } from './fal-capabilities.js';
 import { createFalFetch } from './fal-fetch.js';
 import { prepareFalProviderOptions } from './fal-provider-options.js';
+import { createFalQueueClient } from './fal-queue-client.js';
 import { createFalQueueOperation } from './fal-queue-operation.js';
 import { createFalRealtimeConnector, type FalTokenProvider } from './fal-realtime.js';
 import { createFalRealtimeToken } from './fal-realtime-token.js';
@@ -25,7 +28,7 @@ export interface FalOptions {
    * `x-fal-target-url`), in Node as in browsers: the key then stays on that server.
    */
   proxyUrl?: string | undefined;
-  /** The fetch to use (default: the global one). */
+  /** The fetch to use (default: the one given to `createBackdrop`, else the global one). */
   fetch?: typeof fetch | undefined;
   /**
    * Gets a short-lived token for live sessions, typically from your own server (see
@@ -37,18 +40,14 @@ export interface FalOptions {
   realtimeTokenExpirationSeconds?: number | undefined;
 }
 
-function environmentKey(): string | undefined {
-  const environment = (globalThis as { process?: { env?: Record<string, string | undefined> } }).process?.env;
-  return environment?.FAL_KEY || undefined;
-}
-
 /** Creates the fal adapter: Bria background removal and replacement on fal.ai. */
 export function createFal(options: FalOptions = {}): BackdropAdapter {
   // A browser app behind a proxy has no key of its own; the proxy adds it.
-  const credentials = options.credentials ?? (options.proxyUrl ? undefined : environmentKey());
-  let client: FalClient | undefined;
+  const credentials = options.proxyUrl ? options.credentials : loadApiKey(options.credentials, 'FAL_KEY');
+  // One @fal-ai/client per fetch (storage uploads and live sessions), its own retries off.
+  const clients = new Map<typeof fetch, FalClient>();
 
-  const getClient = (): FalClient => {
+  const getClient = (callFetch?: typeof fetch): FalClient => {
     if (!credentials && !options.proxyUrl && !options.realtimeTokenProvider) {
       throw new BackdropError({
         code: 'auth',
@@ -57,15 +56,22 @@ export function createFal(options: FalOptions = {}): BackdropAdapter {
           'fal has no credentials: set FAL_KEY, pass createFal({ credentials }), or send calls through a proxyUrl',
       });
     }
-    client ??= createFalClient({
-      credentials,
-      ...(options.proxyUrl ? { proxyUrl: { url: options.proxyUrl, when: 'always' as const } } : {}),
-      fetch: createFalFetch(fetchFunction),
-    });
+    const chosenFetch = resolveFetch(options.fetch, callFetch);
+    let client = clients.get(chosenFetch);
+    if (!client) {
+      client = createFalClient({
+        credentials,
+        ...(options.proxyUrl ? { proxyUrl: { url: options.proxyUrl, when: 'always' as const } } : {}),
+        fetch: createFalFetch(chosenFetch),
+        retry: { maxRetries: 0 },
+      });
+      clients.set(chosenFetch, client);
+    }
     return client;
   };
 
-  const fetchFunction = options.fetch ?? ((input, init) => globalThis.fetch(input, init));
+  const fetchFunction = resolveFetch(options.fetch);
+  const queue = createFalQueueClient({ credentials, proxyUrl: options.proxyUrl, fetch: options.fetch });
   const tokenProvider: FalTokenProvider =
     options.realtimeTokenProvider ??
     ((app) =>
@@ -91,20 +97,20 @@ export function createFal(options: FalOptions = {}): BackdropAdapter {
     displayName: 'fal',
     capabilities: falCapabilities,
     prepareProviderOptions: prepareFalProviderOptions,
-    async uploadFile(file) {
-      const url = await getClient().storage.upload(
+    async uploadFile(file, context) {
+      const url = await getClient(context.fetch).storage.upload(
         new File([file.data], file.fileName, { type: file.contentType }),
       );
       return { url };
     },
-    removeBackground: createFalQueueOperation<RemoveBackgroundCall>(getClient, falRemoveBackground),
-    replaceBackground: createFalQueueOperation<ReplaceBackgroundCall>(getClient, falReplaceBackground),
+    removeBackground: createFalQueueOperation<RemoveBackgroundCall>(queue, falRemoveBackground),
+    replaceBackground: createFalQueueOperation<ReplaceBackgroundCall>(queue, falReplaceBackground),
     removeVideoBackground: createFalQueueOperation<RemoveVideoBackgroundCall>(
-      getClient,
+      queue,
       falRemoveVideoBackground,
     ),
     connectRealtimeVideo: createFalRealtimeConnector(
-      getClient,
+      () => getClient(),
       tokenProvider,
       options.realtimeTokenExpirationSeconds,
     ),

@@ -1,4 +1,4 @@
-import { namedColors, type ProviderCapabilities } from '@backdrop/core';
+import { namedColors, type ProviderCapabilities } from '@backdrop/core/provider';
 import { falEndpointIds } from './fal-endpoints.js';
 
 // Seed 003: RMBG 2.0 takes "JPEG, PNG, WebP, GIF, AVIF via URL".

@@ -1,4 +1,4 @@
-import { BackdropError } from '@backdrop/core';
+import { BackdropError, errorFromHttpStatus } from '@backdrop/core/provider';
 import { normalizedFieldName } from './fal-field-names.js';
 
 interface FalErrorItem {
@@ -13,15 +13,6 @@ export interface FalHttpFailure {
   headers: Headers;
   /** What was being done, for the message: `submitting to fal-ai/bria/background/remove`. */
   action: string;
-}
-
-/** Retry-After as seconds or an HTTP date, in milliseconds. */
-function parseRetryAfter(value: string | null): number | undefined {
-  if (!value) return undefined;
-  const seconds = Number(value);
-  if (Number.isFinite(seconds)) return Math.max(0, seconds * 1000);
-  const date = Date.parse(value);
-  return Number.isNaN(date) ? undefined : Math.max(0, date - Date.now());
 }
 
 function detailItems(body: unknown): FalErrorItem[] {
@@ -77,43 +68,29 @@ export function mapFalHttpFailure(failure: FalHttpFailure): BackdropError {
       message: `fal rejected the input while ${action}: ${reasons || explanation}`,
     });
   }
-  if (status === 401 || status === 403) {
-    return new BackdropError({
-      ...common,
-      code: 'auth',
-      message: `fal refused the credentials while ${action} (HTTP ${status}: ${explanation}); check FAL_KEY or the proxy's key`,
-    });
-  }
-  if (status === 429) {
-    return new BackdropError({
-      ...common,
-      code: 'rate_limited',
-      retryAfterMs: parseRetryAfter(headers.get('retry-after')),
-      message: `fal is rate limiting requests (HTTP 429) while ${action}`,
-    });
-  }
   const errorType =
     headers.get('x-fal-error-type') ?? (body as { error_type?: unknown } | undefined)?.error_type;
-  if (status === 499 || errorType === 'client_cancelled') {
-    return new BackdropError({
-      ...common,
-      code: 'aborted',
-      message: `the fal request was cancelled (${action})`,
-    });
-  }
+  const described = {
+    provider: 'fal',
+    displayName: 'fal',
+    status,
+    headers,
+    action,
+    requestId,
+    explanation,
+    keyHint: "FAL_KEY or the proxy's key",
+  };
+  // fal answers 400 for queue states (a result still in progress, a cancel after completion).
+  if (status === 400) return errorFromHttpStatus(described, { code: 'provider_rejected' });
+  if (status === 499 || errorType === 'client_cancelled')
+    return errorFromHttpStatus(described, { code: 'aborted' });
   if (status >= 500) {
     const userTimeout = status === 504 && headers.get('x-fal-request-timeout-type') === 'user';
-    return new BackdropError({
-      ...common,
+    return errorFromHttpStatus(described, {
       code: userTimeout ? 'timeout' : 'provider_error',
       retryable: !userTimeout && headers.get('x-fal-retryable') !== 'false',
-      retryAfterMs: parseRetryAfter(headers.get('retry-after')),
       message: `fal failed while ${action} (HTTP ${status}${typeof errorType === 'string' ? `, ${errorType}` : ''}): ${explanation}`,
     });
   }
-  return new BackdropError({
-    ...common,
-    code: 'provider_rejected',
-    message: `fal rejected the request while ${action} (HTTP ${status}): ${explanation}`,
-  });
+  return errorFromHttpStatus(described);
 }

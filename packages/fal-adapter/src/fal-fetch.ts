@@ -1,4 +1,4 @@
-import { BackdropError, toBackdropError } from '@backdrop/core';
+import { BackdropError, toBackdropError } from '@backdrop/core/provider';
 import { mapFalHttpFailure } from './fal-error.js';
 
 function describeTarget(input: Parameters<typeof fetch>[0], init: RequestInit | undefined): string {
@@ -20,10 +20,10 @@ async function readBody(response: Response): Promise<unknown> {
 }
 
 /**
- * The fetch @fal-ai/client runs on. It turns every failed answer and transport failure into a
- * BackdropError, which the client does not retry (its per-call retry settings cannot be turned
- * off), so retries happen once, in core, with Retry-After and the request id kept. It also
- * checks that JSON answers parse, so a malformed body is a retryable provider error.
+ * The fetch of every fal call (the queue over REST, and @fal-ai/client's storage with its retries
+ * off): each failed answer and transport failure becomes a BackdropError, so retries happen once,
+ * in core, with Retry-After and the request id kept. JSON answers are checked to parse, so a
+ * malformed body is a retryable provider error (core still never resends a start after one).
  */
 export function createFalFetch(baseFetch: typeof fetch): typeof fetch {
   return async (input, init) => {
@@ -35,10 +35,9 @@ export function createFalFetch(baseFetch: typeof fetch): typeof fetch {
       const name = (error as { name?: string }).name;
       if (name === 'AbortError' || name === 'TimeoutError') throw error;
       const mapped = toBackdropError(error, 'fal');
-      // Keep the cause chain free of transport codes, which the client would retry on.
-      throw new BackdropError({
+      throw mapped.with({
         code: mapped.code === 'provider_error' ? 'network' : mapped.code,
-        provider: 'fal',
+        retryable: true,
         message: `${mapped.message} (${action})`,
       });
     }

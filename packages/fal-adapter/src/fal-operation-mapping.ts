@@ -1,4 +1,4 @@
-import type { AdapterOutput, BackdropWarning, JsonValue, OperationName } from '@backdrop/core';
+import type { AdapterOutput, BackdropWarning, JsonValue, OperationName } from '@backdrop/core/provider';
 import type { FalProviderOptions } from './fal-provider-options.js';
 
 /** One fal request: the endpoint, its input, and what the mapping could not honour exactly. */

@@ -1,4 +1,4 @@
-import { type AdapterMedia, type AdapterOutputFile, BackdropError } from '@backdrop/core';
+import { type AdapterMedia, type AdapterOutputFile, BackdropError } from '@backdrop/core/provider';
 import { z } from 'zod';
 
 // Minimal and lenient, like the AI SDK's response schemas: only what is read is required.

@@ -1,4 +1,4 @@
-import { type OperationName, parseProviderOptions, validationRule as rule } from '@backdrop/core';
+import { type OperationName, parseProviderOptions, validationRule as rule } from '@backdrop/core/provider';
 import { z } from 'zod';
 import { falEndpointIds } from './fal-endpoints.js';
 

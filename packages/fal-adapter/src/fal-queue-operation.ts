@@ -1,21 +1,8 @@
-import {
-  BackdropError,
-  type BackdropWarning,
-  type CallContext,
-  type JobHandle,
-  type JobOperation,
-  type JobUpdate,
-  type JsonValue,
-} from '@backdrop/core';
-import type { FalClient } from '@fal-ai/client';
+import type { CallContext, JobHandle, JobOperation, JobUpdate, JsonValue } from '@backdrop/core/provider';
+import { BackdropError } from '@backdrop/core/provider';
 import type { FalOperationMapping } from './fal-operation-mapping.js';
 import { parseFalProviderOptions } from './fal-provider-options.js';
-
-interface FalQueueStatus {
-  status: 'IN_QUEUE' | 'IN_PROGRESS' | 'COMPLETED';
-  queue_position?: number;
-  logs?: Array<{ message: string }> | null;
-}
+import type { FalQueueClient, FalQueueStatus } from './fal-queue-client.js';
 
 function logLines(status: FalQueueStatus): string[] {
   return (status.logs ?? []).map((log) => log.message);
@@ -26,53 +13,56 @@ function memoOf(handle: JobHandle): { [key: string]: JsonValue } {
   return memo && typeof memo === 'object' && !Array.isArray(memo) ? memo : {};
 }
 
-function warningsOf(handle: JobHandle): BackdropWarning[] {
-  const warnings = handle.data?.warnings;
-  return Array.isArray(warnings) ? (warnings as unknown as BackdropWarning[]) : [];
-}
-
 /**
  * A normalized operation over fal's queue: submit, then status with logs, the result once
  * COMPLETED, and cancel. Core polls and retries; this maps and talks to fal.
  */
 export function createFalQueueOperation<
   Call extends { providerOptions: unknown; webhookUrl?: string | undefined },
->(client: () => FalClient, mapping: FalOperationMapping<Call>): JobOperation<Call> {
+>(queue: FalQueueClient, mapping: FalOperationMapping<Call>): JobOperation<Call> {
   return {
     async start(call, context) {
       const options = parseFalProviderOptions(call.providerOptions);
       const plan = mapping.toRequest(call, options);
-      const submitted = await client().queue.submit(plan.endpoint, {
-        input: plan.input,
-        webhookUrl: call.webhookUrl,
-        abortSignal: context.signal,
-        ...(options.priority ? { priority: options.priority } : {}),
-        ...(options.startTimeoutSeconds ? { startTimeout: options.startTimeoutSeconds } : {}),
-      });
+      const submitted = await queue.submit(
+        plan.endpoint,
+        plan.input,
+        {
+          webhookUrl: call.webhookUrl,
+          priority: options.priority,
+          startTimeoutSeconds: options.startTimeoutSeconds,
+        },
+        context,
+      );
+      if (typeof submitted.request_id !== 'string' || submitted.request_id === '') {
+        throw new BackdropError({
+          code: 'provider_error',
+          provider: 'fal',
+          retryable: false,
+          message: `fal accepted the request to ${plan.endpoint} but answered without a request_id; the job may have started`,
+        });
+      }
       const handle: JobHandle = {
         provider: 'fal',
         operation: mapping.operation,
         model: plan.endpoint,
         id: submitted.request_id,
-        data: { memo: plan.memo, warnings: plan.warnings as unknown as JsonValue[] },
+        data: { memo: plan.memo },
       };
-      return { handle, update: { state: 'queued', position: (submitted as FalQueueStatus).queue_position } };
+      return {
+        handle,
+        update: { state: 'queued', position: submitted.queue_position },
+        warnings: plan.warnings,
+      };
     },
 
     async status(handle, context: CallContext): Promise<JobUpdate> {
-      const status = (await client().queue.status(handle.model, {
-        requestId: handle.id,
-        logs: true,
-        abortSignal: context.signal,
-      })) as FalQueueStatus;
+      const status: FalQueueStatus = await queue.status(handle.model, handle.id, context);
       const logs = logLines(status);
       if (status.status === 'IN_QUEUE') return { state: 'queued', position: status.queue_position, logs };
       if (status.status === 'IN_PROGRESS') return { state: 'running', logs };
       try {
-        const result = await client().queue.result(handle.model, {
-          requestId: handle.id,
-          abortSignal: context.signal,
-        });
+        const result = await queue.result(handle.model, handle.id, context);
         const output = mapping.toOutput(handle.model, result.data, memoOf(handle));
         return {
           state: 'completed',
@@ -80,7 +70,7 @@ export function createFalQueueOperation<
           output: {
             ...output,
             requestId: result.requestId || handle.id,
-            warnings: [...warningsOf(handle), ...(output.warnings ?? [])],
+            warnings: output.warnings ?? [],
           },
         };
       } catch (error) {
@@ -94,7 +84,7 @@ export function createFalQueueOperation<
     },
 
     async cancel(handle, context) {
-      await client().queue.cancel(handle.model, { requestId: handle.id, abortSignal: context.signal });
+      await queue.cancel(handle.model, handle.id, context);
     },
   };
 }

@@ -1,4 +1,4 @@
-import type { RemoveBackgroundCall } from '@backdrop/core';
+import type { RemoveBackgroundCall } from '@backdrop/core/provider';
 import type { FalRemoveInput } from './fal-endpoints.js';
 import type { FalOperationMapping } from './fal-operation-mapping.js';
 import { falImageOutputSchema, mediaUrl, parseFalOutput, toOutputFile } from './fal-output.js';

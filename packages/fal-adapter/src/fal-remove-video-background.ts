@@ -1,4 +1,4 @@
-import { type NamedColor, type RemoveVideoBackgroundCall, titleCaseColor } from '@backdrop/core';
+import { type RemoveVideoBackgroundCall, toBriaVideoInput } from '@backdrop/core/provider';
 import { z } from 'zod';
 import type { FalOperationMapping } from './fal-operation-mapping.js';
 import { mediaUrl, parseFalOutput } from './fal-output.js';
@@ -17,14 +17,8 @@ const falVideoOutputSchema = z.object({
 export const falRemoveVideoBackground: FalOperationMapping<RemoveVideoBackgroundCall> = {
   operation: 'removeVideoBackground',
   toRequest(call) {
-    const input: FalVideoInput = { video_url: mediaUrl(call.video) };
-    if (call.background.type === 'transparent') input.background_color = 'Transparent';
-    // Routing admits only the named colours fal documents, so the lookup always finds one.
-    if (call.background.type === 'color')
-      input.background_color = titleCaseColor(call.background.color as NamedColor);
-    if (call.container !== undefined)
-      input.output_container_and_codec = call.container as FalVideoInput['output_container_and_codec'];
-    if (call.keepAudio !== undefined) input.preserve_audio = call.keepAudio;
+    // Routing admits only the named colours and containers fal documents for this endpoint.
+    const input = toBriaVideoInput(call, mediaUrl(call.video)) as FalVideoInput;
     return { endpoint: call.model, input, warnings: [], memo: {} };
   },
   toOutput(endpoint, data) {

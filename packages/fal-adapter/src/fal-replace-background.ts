@@ -1,4 +1,4 @@
-import type { BackdropWarning, ReplaceBackgroundCall } from '@backdrop/core';
+import type { BackdropWarning, ReplaceBackgroundCall } from '@backdrop/core/provider';
 import {
   type FalReplaceBackgroundInput,
   type FalReplaceInput,

@@ -1,4 +1,4 @@
-import { BackdropError } from '@backdrop/core';
+import { BackdropError, resolveFetch } from '@backdrop/core/provider';
 
 /** Where fal publishes the keys it signs webhooks with. */
 export const falJwksUrl = 'https://rest.alpha.fal.ai/.well-known/jwks.json';
@@ -86,7 +86,7 @@ export async function verifyFalWebhook(
 ): Promise<FalWebhookEvent> {
   const now = options.now?.() ?? Date.now();
   const url = options.jwksUrl ?? falJwksUrl;
-  const fetchFunction = options.fetch ?? ((resource, init) => globalThis.fetch(resource, init));
+  const fetchFunction = resolveFetch(options.fetch);
   const tolerance = options.toleranceSeconds ?? 300;
   const headers = input.headers;
   const requestId = header(headers, 'x-fal-webhook-request-id');

@@ -132,7 +132,10 @@ describe('retries through injected faults', () => {
   it.each([
     ['a 503 on status', 'status', { type: 'status', status: 503 }],
     ['a 502 on the result', 'result', { type: 'status', status: 502 }],
-    ['a dropped connection on submit', 'submit', { type: 'drop' }],
+    ['a dropped connection on status', 'status', { type: 'drop' }],
+    ['a dropped connection on the result', 'result', { type: 'drop' }],
+    ['a 429 on submit', 'submit', { type: 'rate-limit', retryAfterSeconds: 0 }],
+    ['a 503 on submit', 'submit', { type: 'status', status: 503 }],
     ['malformed JSON on status', 'status', { type: 'malformed' }],
     ['a 500 on the upload initiate', 'initiate', { type: 'status', status: 500 }],
   ] as const)('recovers from %s', async (_label, operation, fault) => {
@@ -141,6 +144,24 @@ describe('retries through injected faults', () => {
     const result = await harness.backdrop.removeBackground({ image: await makeSampleImage('png', 12, 12) });
     expect(result.outputs).toHaveLength(1);
     expect(harness.emulator.faults.injected.filter((entry) => entry.operation === operation)).toHaveLength(2);
+  });
+
+  it.each([
+    ['a 503', { type: 'status', status: 503 }],
+    ['a 429', { type: 'rate-limit', retryAfterSeconds: 0 }],
+    ['a dropped connection', { type: 'drop' }],
+  ] as const)('retries the paid output download after %s', async (_label, fault) => {
+    harness = await startFalHarness();
+    harness.emulator.faults.add({ operation: 'download', fault, times: 2 });
+    const result = await harness.backdrop.removeBackground({
+      image: await makeSampleImage('png', 12, 12),
+      download: true,
+    });
+    expect((await result.outputs[0]?.bytes())?.byteLength).toBeGreaterThan(0);
+    expect(harness.emulator.faults.injected.filter((entry) => entry.operation === 'download')).toHaveLength(
+      2,
+    );
+    expect(submits()).toHaveLength(1);
   });
 
   it('does not retry a failure fal marks X-Fal-Retryable: false', async () => {
@@ -167,13 +188,38 @@ describe('retries through injected faults', () => {
     expect(submits()).toHaveLength(3);
   });
 
-  it('maps a connection that keeps dropping to network', async () => {
+  it('maps a connection that keeps dropping to network, with the job handle', async () => {
     harness = await startFalHarness();
-    harness.emulator.faults.add({ operation: 'submit', fault: { type: 'drop' }, times: 10 });
+    harness.emulator.faults.add({ operation: 'status', fault: { type: 'drop' }, times: 10 });
     const error = await rejection(
       harness.backdrop.removeBackground({ image: 'https://cdn.example.com/a.png', maxRetries: 1 }),
     );
     expect(error).toMatchObject({ code: 'network', provider: 'fal', retryable: true });
+    expect(error.handle).toMatchObject({ provider: 'fal', model: 'fal-ai/bria/background/remove' });
+    expect(error.requestId).toBe(error.handle?.id);
+  });
+
+  it.each([
+    ['a connection dropped after the submit arrived', { type: 'drop' }],
+    ['a malformed answer to the submit', { type: 'malformed' }],
+    ['a 500 on submit', { type: 'status', status: 500 }],
+  ] as const)('never resends a submit fal may have taken: %s', async (_label, fault) => {
+    harness = await startFalHarness();
+    harness.emulator.faults.add({ operation: 'submit', fault, times: 1 });
+    const error = await rejection(
+      harness.backdrop.removeBackground({ image: 'https://cdn.example.com/a.png' }),
+    );
+    expect(submits()).toHaveLength(1);
+    expect(error).toMatchObject({ code: 'provider_error', provider: 'fal', retryable: false });
+    expect(error.message).toContain('the job may have started and may be charged, so it was not resent');
+  });
+
+  it('resends such a submit when the caller chooses to', async () => {
+    harness = await startFalHarness({ backdrop: { resendUnconfirmedStart: true } });
+    harness.emulator.faults.add({ operation: 'submit', fault: { type: 'drop' }, times: 1 });
+    const result = await harness.backdrop.removeBackground({ image: await makeSampleImage('png', 12, 12) });
+    expect(result.outputs).toHaveLength(1);
+    expect(submits()).toHaveLength(2);
   });
 });
 

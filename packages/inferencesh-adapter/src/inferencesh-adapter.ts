@@ -1,9 +1,10 @@
-import type {
-  BackdropAdapter,
-  RemoveBackgroundCall,
-  RemoveVideoBackgroundCall,
-  ReplaceBackgroundCall,
-} from '@backdrop/core';
+import {
+  type BackdropAdapter,
+  loadApiKey,
+  type RemoveBackgroundCall,
+  type RemoveVideoBackgroundCall,
+  type ReplaceBackgroundCall,
+} from '@backdrop/core/provider';
 import { inferenceShCapabilities } from './inferencesh-capabilities.js';
 import { createInferenceShClient, type InferenceShClient } from './inferencesh-client.js';
 import { parseInferenceShProviderOptions } from './inferencesh-provider-options.js';
@@ -17,23 +18,24 @@ export interface InferenceShOptions {
   apiKey?: string | undefined;
   /** Defaults to https://api.inference.sh. */
   baseUrl?: string | undefined;
-  /** The fetch to use. In Node the default entry uses undici with a shared keep-alive agent. */
+  /**
+   * The fetch to use; else the one given to `createBackdrop`, else the global one (in Node, the
+   * default entry's undici with a shared keep-alive agent).
+   */
   fetch?: typeof fetch | undefined;
+  /** The fetch used when nobody chose one; the Node entry sets its keep-alive fetch. */
+  defaultFetch?: typeof fetch | undefined;
   /** 1 (default): the `{success, status, data}` envelope; 2: bare answers and problem+json errors. */
   apiVersion?: 1 | 2 | undefined;
-}
-
-function environmentKey(): string | undefined {
-  const environment = (globalThis as { process?: { env?: Record<string, string | undefined> } }).process?.env;
-  return environment?.INFERENCE_API_KEY || undefined;
 }
 
 /** Creates the inference.sh adapter: Bria background removal and replacement on inference.sh apps. */
 export function createInferenceSh(options: InferenceShOptions = {}): BackdropAdapter {
   const client: InferenceShClient = createInferenceShClient({
-    apiKey: options.apiKey ?? environmentKey(),
+    apiKey: loadApiKey(options.apiKey, 'INFERENCE_API_KEY'),
     baseUrl: (options.baseUrl ?? 'https://api.inference.sh').replace(/\/+$/, ''),
-    fetch: options.fetch ?? ((input, init) => globalThis.fetch(input, init)),
+    fetch: options.fetch,
+    defaultFetch: options.defaultFetch,
     apiVersion: options.apiVersion ?? 1,
   });
   const getClient = () => client;
@@ -53,10 +55,10 @@ export function createInferenceSh(options: InferenceShOptions = {}): BackdropAda
         {
           files: [{ uri: '', filename: file.fileName, content_type: file.contentType, size: file.data.size }],
         },
-        context.signal,
+        context,
       );
       if (!created) throw new Error('inference.sh created no file');
-      await client.upload(created.upload_url, file.data, file.contentType, context.signal);
+      await client.upload(created.upload_url, file.data, file.contentType, context);
       return { url: created.uri };
     },
     removeBackground: createInferenceShTaskOperation<RemoveBackgroundCall>(

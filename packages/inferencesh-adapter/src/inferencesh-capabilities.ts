@@ -1,4 +1,4 @@
-import { namedColors, type ProviderCapabilities } from '@backdrop/core';
+import { namedColors, type ProviderCapabilities } from '@backdrop/core/provider';
 
 // Seed 002: "source image (jpeg, png, webp)"; the same is assumed of reference images and of bria/rmbg.
 const formats = ['png', 'jpeg', 'webp'] as const;

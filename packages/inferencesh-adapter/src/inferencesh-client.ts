@@ -1,20 +1,23 @@
-import { BackdropError, toBackdropError } from '@backdrop/core';
+import { BackdropError, type CallContext, resolveFetch, toBackdropError } from '@backdrop/core/provider';
 import { mapInferenceShFailure } from './inferencesh-error.js';
 import { readNdjson } from './inferencesh-ndjson.js';
 
 export interface InferenceShClientOptions {
   apiKey: string | undefined;
   baseUrl: string;
-  fetch: typeof fetch;
+  /** The adapter's own fetch; else each call's (`createBackdrop({ fetch })`), else `defaultFetch`. */
+  fetch: typeof fetch | undefined;
+  /** Used when nobody chose a fetch (the Node entry's keep-alive agent). */
+  defaultFetch?: typeof fetch | undefined;
   /** 1: the `{success, status, data}` envelope (default); 2: bare DTOs and problem+json errors. */
   apiVersion: 1 | 2;
 }
 
 /** The task API's transport: auth, both envelopes, error mapping, NDJSON streams. */
 export interface InferenceShClient {
-  call<T>(method: 'GET' | 'POST', path: string, body: unknown, signal: AbortSignal): Promise<T>;
-  stream(path: string, signal: AbortSignal): AsyncGenerator<unknown>;
-  upload(url: string, data: Blob, contentType: string, signal: AbortSignal): Promise<void>;
+  call<T>(method: 'GET' | 'POST', path: string, body: unknown, context: CallContext): Promise<T>;
+  stream(path: string, context: CallContext): AsyncGenerator<unknown>;
+  upload(url: string, data: Blob, contentType: string, context: CallContext): Promise<void>;
 }
 
 /** Unwraps the v1 envelope; a v2 answer is the DTO itself. */
@@ -36,10 +39,19 @@ export function createInferenceShClient(options: InferenceShClientOptions): Infe
     return options.apiKey;
   };
 
-  async function send(method: string, url: string, init: RequestInit, action: string): Promise<Response> {
+  const fetchFor = (context: CallContext): typeof fetch =>
+    resolveFetch(options.fetch, context.fetch, options.defaultFetch);
+
+  async function send(
+    method: string,
+    url: string,
+    init: RequestInit,
+    action: string,
+    context: CallContext,
+  ): Promise<Response> {
     let response: Response;
     try {
-      response = await options.fetch(url, { ...init, method });
+      response = await fetchFor(context)(url, { ...init, method, signal: context.signal });
     } catch (error) {
       throw toBackdropError(error, 'inferencesh');
     }
@@ -61,7 +73,7 @@ export function createInferenceShClient(options: InferenceShClientOptions): Infe
   });
 
   return {
-    async call<T>(method: 'GET' | 'POST', path: string, body: unknown, signal: AbortSignal): Promise<T> {
+    async call<T>(method: 'GET' | 'POST', path: string, body: unknown, context: CallContext): Promise<T> {
       const action = `${method} ${path}`;
       const response = await send(
         method,
@@ -69,9 +81,9 @@ export function createInferenceShClient(options: InferenceShClientOptions): Infe
         {
           headers: headers(body === undefined ? {} : { 'content-type': 'application/json' }),
           body: body === undefined ? undefined : JSON.stringify(body),
-          signal,
         },
         action,
+        context,
       );
       const text = await response.text();
       try {
@@ -86,24 +98,26 @@ export function createInferenceShClient(options: InferenceShClientOptions): Infe
       }
     },
 
-    async *stream(path: string, signal: AbortSignal): AsyncGenerator<unknown> {
+    async *stream(path: string, context: CallContext): AsyncGenerator<unknown> {
       const response = await send(
         'GET',
         `${options.baseUrl}${path}`,
-        { headers: headers({ accept: 'application/x-ndjson' }), signal },
+        { headers: headers({ accept: 'application/x-ndjson' }) },
         `GET ${path}`,
+        context,
       );
       if (!response.body) return;
       yield* readNdjson(response.body);
     },
 
-    async upload(url: string, data: Blob, contentType: string, signal: AbortSignal): Promise<void> {
+    async upload(url: string, data: Blob, contentType: string, context: CallContext): Promise<void> {
       // The upload URL is pre-signed: it takes no Authorization.
       const response = await send(
         'PUT',
         url,
-        { headers: { 'content-type': contentType }, body: data, signal },
+        { headers: { 'content-type': contentType }, body: data },
         'uploading a file',
+        context,
       );
       await response.body?.cancel();
     },

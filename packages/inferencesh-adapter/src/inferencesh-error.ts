@@ -1,4 +1,4 @@
-import { BackdropError } from '@backdrop/core';
+import { BackdropError, errorFromHttpStatus } from '@backdrop/core/provider';
 
 export interface InferenceShHttpFailure {
   status: number;
@@ -31,16 +31,6 @@ function readError(body: unknown): { code: string | undefined; message: string |
     };
   }
   return { code: type, message: detail };
-}
-
-/** X-RateLimit-Reset (epoch seconds, or seconds from now) or Retry-After, in milliseconds. */
-function rateLimitWait(headers: Headers): number | undefined {
-  const reset = Number(headers.get('x-ratelimit-reset'));
-  if (headers.has('x-ratelimit-reset') && Number.isFinite(reset)) {
-    return Math.max(0, reset > 1e9 ? reset * 1000 - Date.now() : reset * 1000);
-  }
-  const retryAfter = Number(headers.get('retry-after'));
-  return headers.has('retry-after') && Number.isFinite(retryAfter) ? retryAfter * 1000 : undefined;
 }
 
 const moderationPattern = /prompt_content_moderation|moderation/i;
@@ -78,42 +68,24 @@ export function mapInferenceShFailure(failure: InferenceShHttpFailure): Backdrop
         "prompt: inference.sh's content moderation refused it; change the prompt (or set moderation: false) and try again",
     });
   }
-  if (status === 400 || status === 422) {
-    return new BackdropError({
-      ...common,
-      code: 'invalid_input',
-      field: fieldFromMessage(message),
-      message: `inference.sh rejected the input while ${action}: ${said}`,
-    });
-  }
-  if (status === 401 || status === 403) {
-    return new BackdropError({
-      ...common,
-      code: 'auth',
+  const described = {
+    provider: 'inferencesh',
+    displayName: 'inference.sh',
+    status,
+    headers,
+    action,
+    explanation: said,
+    keyHint: 'INFERENCE_API_KEY',
+  };
+  if (status === 400 || status === 422)
+    return errorFromHttpStatus(described, { code: 'invalid_input', field: fieldFromMessage(message) });
+  if (status === 401 || status === 403)
+    return errorFromHttpStatus(described, {
       message: `inference.sh refused the API key while ${action} (HTTP ${status}: ${said}); check INFERENCE_API_KEY`,
     });
-  }
-  if (status === 429) {
-    return new BackdropError({
-      ...common,
-      code: 'rate_limited',
-      retryAfterMs: rateLimitWait(headers),
-      message: `inference.sh is rate limiting requests (HTTP 429) while ${action}`,
-    });
-  }
-  if (status >= 500) {
-    return new BackdropError({
-      ...common,
-      code: 'provider_error',
-      retryAfterMs: rateLimitWait(headers),
-      message: `inference.sh failed while ${action} (HTTP ${status}): ${said}`,
-    });
-  }
-  return new BackdropError({
-    ...common,
-    code: 'provider_rejected',
-    message: `inference.sh rejected the request while ${action} (HTTP ${status}): ${said}`,
-  });
+  // inference.sh's 4xx other than these are refusals of the request (404 and 412 included).
+  if (status < 500 && status !== 429) return errorFromHttpStatus(described, { code: 'provider_rejected' });
+  return errorFromHttpStatus(described);
 }
 
 /** A task that ended in failure: a Bria 422 with prompt moderation is `moderation`, anything else final. */

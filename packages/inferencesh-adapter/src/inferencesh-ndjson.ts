@@ -1,8 +1,13 @@
-/** Reads newline-delimited JSON from a response body, one parsed value per line (blank lines skipped). */
+/**
+ * Reads newline-delimited JSON from a response body, one parsed value per line (blank lines
+ * skipped). A consumer that stops early (a terminal update, an abort) cancels the stream, so the
+ * connection is released rather than left to idle until the server ends it.
+ */
 export async function* readNdjson(body: ReadableStream<Uint8Array>): AsyncGenerator<unknown> {
   const reader = body.getReader();
   const decoder = new TextDecoder();
   let buffered = '';
+  let finished = false;
   try {
     for (;;) {
       const { done, value } = await reader.read();
@@ -12,9 +17,13 @@ export async function* readNdjson(body: ReadableStream<Uint8Array>): AsyncGenera
       for (const line of lines) {
         if (line.trim() !== '') yield JSON.parse(line);
       }
-      if (done) return;
+      if (done) {
+        finished = true;
+        return;
+      }
     }
   } finally {
+    if (!finished) await reader.cancel().catch(() => undefined);
     reader.releaseLock();
   }
 }

@@ -1,5 +1,5 @@
-import type { AdapterMedia, AdapterOutput, OperationName } from '@backdrop/core';
-import { BackdropError } from '@backdrop/core';
+import type { AdapterMedia, AdapterOutput, OperationName } from '@backdrop/core/provider';
+import { BackdropError } from '@backdrop/core/provider';
 import { toOutputFile } from './inferencesh-task.js';
 
 /** How one normalized operation maps onto an inference.sh app. */

@@ -1,4 +1,4 @@
-import { parseProviderOptions, validationRule as rule } from '@backdrop/core';
+import { parseProviderOptions, validationRule as rule } from '@backdrop/core/provider';
 import { z } from 'zod';
 
 const inferenceShProviderOptionsSchema = z.strictObject({

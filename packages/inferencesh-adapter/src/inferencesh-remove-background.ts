@@ -1,4 +1,4 @@
-import type { RemoveBackgroundCall } from '@backdrop/core';
+import type { RemoveBackgroundCall } from '@backdrop/core/provider';
 import type { components } from './generated/inferencesh-bria-rmbg.js';
 import {
   fileReference,

@@ -1,9 +1,4 @@
-import {
-  BackdropError,
-  type NamedColor,
-  type RemoveVideoBackgroundCall,
-  titleCaseColor,
-} from '@backdrop/core';
+import { BackdropError, type RemoveVideoBackgroundCall, toBriaVideoInput } from '@backdrop/core/provider';
 import type { components } from './generated/inferencesh-bria-video-rmbg.js';
 import { fileReference, type InferenceShOperationMapping } from './inferencesh-operation-mapping.js';
 import { toOutputFile } from './inferencesh-task.js';
@@ -14,14 +9,8 @@ type VideoInput = components['schemas']['Input'];
 export const inferenceShRemoveVideoBackground: InferenceShOperationMapping<RemoveVideoBackgroundCall> = {
   operation: 'removeVideoBackground',
   toInput(call) {
-    const input: VideoInput = { video_url: fileReference(call.video) };
-    if (call.background.type === 'transparent') input.background_color = 'Transparent';
-    if (call.background.type === 'color')
-      input.background_color = titleCaseColor(call.background.color as NamedColor);
-    if (call.container !== undefined)
-      input.output_container_and_codec = call.container as VideoInput['output_container_and_codec'];
-    if (call.keepAudio !== undefined) input.preserve_audio = call.keepAudio;
-    return input;
+    // Routing admits only the colours and containers the app documents.
+    return toBriaVideoInput(call, fileReference(call.video)) as VideoInput;
   },
   toOutput(output) {
     const file = toOutputFile(output.video);

@@ -1,4 +1,4 @@
-import type { ReplaceBackgroundCall } from '@backdrop/core';
+import type { ReplaceBackgroundCall } from '@backdrop/core/provider';
 import type { components } from './generated/inferencesh-bria-replace-background.js';
 import {
   fileReference,

@@ -1,4 +1,4 @@
-import type { JobHandle, JobOperation, JobUpdate } from '@backdrop/core';
+import type { JobHandle, JobOperation, JobUpdate } from '@backdrop/core/provider';
 import type { InferenceShClient } from './inferencesh-client.js';
 import type { InferenceShOperationMapping } from './inferencesh-operation-mapping.js';
 import { parseInferenceShProviderOptions } from './inferencesh-provider-options.js';
@@ -24,7 +24,7 @@ export function createInferenceShTaskOperation<
           ...(call.webhookUrl ? { webhook: call.webhookUrl } : {}),
           ...(options.infra ? { infra: options.infra } : {}),
         },
-        context.signal,
+        context,
       );
       const handle: JobHandle = {
         provider: 'inferencesh',
@@ -40,17 +40,17 @@ export function createInferenceShTaskOperation<
         'GET',
         `/tasks/${handle.id}/status`,
         undefined,
-        context.signal,
+        context,
       );
       // The status endpoint is small; the task itself is read once it has ended.
       if (!isTerminal(status.status)) return toUpdate({ id: handle.id, status: status.status });
-      return toUpdate(await client().call<TaskDto>('GET', `/tasks/${handle.id}`, undefined, context.signal));
+      return toUpdate(await client().call<TaskDto>('GET', `/tasks/${handle.id}`, undefined, context));
     },
 
     async *watch(handle, context) {
       // Lines are a full task, a {data} wrapper, a partial update {data, fields}, or a heartbeat.
       let task: Partial<TaskDto> = { id: handle.id };
-      for await (const line of client().stream(`/tasks/${handle.id}/stream`, context.signal)) {
+      for await (const line of client().stream(`/tasks/${handle.id}/stream`, context)) {
         const record = line as { type?: unknown; event?: unknown; data?: unknown };
         if (record.type === 'heartbeat' || record.event === 'delta') continue;
         const changes = (
@@ -63,7 +63,7 @@ export function createInferenceShTaskOperation<
     },
 
     async cancel(handle, context) {
-      await client().call('POST', `/tasks/${handle.id}/cancel`, undefined, context.signal);
+      await client().call('POST', `/tasks/${handle.id}/cancel`, undefined, context);
     },
   };
 }

@@ -1,4 +1,4 @@
-import type { AdapterOutput, AdapterOutputFile, JobUpdate } from '@backdrop/core';
+import type { AdapterOutput, AdapterOutputFile, JobUpdate } from '@backdrop/core/provider';
 import type { components } from './generated/inferencesh-task-api.js';
 import { mapFailedTask } from './inferencesh-error.js';
 

@@ -1,6 +1,6 @@
 // The Node entry (picked by the "node" export condition): undici with one shared keep-alive agent.
 
-import type { BackdropAdapter } from '@backdrop/core';
+import type { BackdropAdapter } from '@backdrop/core/provider';
 import { Agent, fetch as undiciFetch } from 'undici';
 import { createInferenceSh as createWithFetch, type InferenceShOptions } from './inferencesh-adapter.js';
 
@@ -16,5 +16,5 @@ export const keepAliveFetch = ((input: Parameters<typeof fetch>[0], init?: Reque
   })) as unknown as typeof fetch;
 
 export function createInferenceSh(options: InferenceShOptions = {}): BackdropAdapter {
-  return createWithFetch({ fetch: keepAliveFetch, ...options });
+  return createWithFetch({ defaultFetch: keepAliveFetch, ...options });
 }

@@ -264,7 +264,8 @@ describe('errors and envelopes', () => {
   it.each([
     ['a 503 on run', 'run', { type: 'status', status: 503 }],
     ['a dropped connection on files', 'files', { type: 'drop' }],
-    ['malformed JSON on run', 'run', { type: 'malformed' }],
+    ['a 429 on run', 'run', { type: 'rate-limit', retryAfterSeconds: 0 }],
+    ['malformed JSON on files', 'files', { type: 'malformed' }],
     ['a 500 on the upload', 'upload', { type: 'status', status: 500 }],
     ['a stream that fails to open', 'stream', { type: 'status', status: 500 }],
     ['a slow answer on run', 'run', { type: 'slow', delayMs: 200 }],
@@ -274,6 +275,45 @@ describe('errors and envelopes', () => {
     const result = await harness.backdrop.removeBackground({ image: await makeSampleImage('png', 10, 10) });
     expect(result.outputs).toHaveLength(1);
     expect(harness.emulator.faults.injected).toHaveLength(1);
+  });
+});
+
+describe('a paid task is never started twice', () => {
+  it.each([
+    ['malformed JSON on run', { type: 'malformed' }],
+    ['a connection dropped after run arrived', { type: 'drop' }],
+    ['a 500 on run', { type: 'status', status: 500 }],
+  ] as const)('does not resend POST /apps/run after %s', async (_label, fault) => {
+    harness = await startInferenceShHarness();
+    harness.emulator.faults.add({ operation: 'run', fault });
+    const error = await rejection(
+      harness.backdrop.removeBackground({ image: await makeSampleImage('png', 10, 10) }),
+    );
+    expect(error).toMatchObject({ code: 'provider_error', provider: 'inferencesh', retryable: false });
+    expect(error.message).toContain('was not resent to avoid paying twice');
+    expect(harness.apiCalls().filter((call) => call === 'POST /apps/run')).toHaveLength(1);
+  });
+
+  it('retries a failed output download, and a lost one keeps the task handle to resume', async () => {
+    harness = await startInferenceShHarness();
+    harness.emulator.faults.add({ operation: 'download', fault: { type: 'status', status: 503 }, times: 2 });
+    const result = await harness.backdrop.removeBackground({
+      image: await makeSampleImage('png', 10, 10),
+      download: true,
+    });
+    expect((await result.outputs[0]?.bytes())?.byteLength).toBeGreaterThan(0);
+    harness.emulator.faults.add({ operation: 'download', fault: { type: 'drop' }, times: 20 });
+    const error = await rejection(
+      harness.backdrop.removeBackground({ image: await makeSampleImage('png', 10, 10), download: true }),
+    );
+    expect(error).toMatchObject({ code: 'network', provider: 'inferencesh' });
+    expect(error.handle?.id).toBe(error.requestId);
+    harness.emulator.faults.clear();
+    const resumed = await harness.backdrop
+      .resumeJob(JSON.parse(JSON.stringify(error.handle)))
+      .wait({ download: true });
+    expect((await resumed.outputs[0]?.bytes())?.byteLength).toBeGreaterThan(0);
+    expect(harness.apiCalls().filter((call) => call === 'POST /apps/run')).toHaveLength(2);
   });
 });
 

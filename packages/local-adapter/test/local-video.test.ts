@@ -83,3 +83,31 @@ describe('local engine: video, frame by frame through ffmpeg', () => {
     ).rejects.toThrow('container: avi_h264; local engine offers mp4_h264, webm_vp9, mov_proresks');
   });
 });
+
+describe('local engine: a decoder that fails half-way', () => {
+  it('fails with the decoder error instead of writing a truncated video', async () => {
+    // An ffmpeg that decodes one frame, then exits with an error, as a corrupt file would make it.
+    const folder = await mkdtemp(join(tmpdir(), 'backdrop-failing-ffmpeg-'));
+    const wrapper = join(folder, 'ffmpeg');
+    await writeFile(
+      wrapper,
+      [
+        '#!/bin/sh',
+        'case "$*" in',
+        '  *rgb24*) ffmpeg "$@" -frames:v 1; echo "Invalid data found when processing input" >&2; exit 1 ;;',
+        '  *) exec ffmpeg "$@" ;;',
+        'esac',
+      ].join('\n'),
+      { mode: 0o755 },
+    );
+    const failing = createBackdrop({
+      providers: [createLocal({ ffmpegPath: wrapper, ffprobePath: 'ffprobe' })],
+    });
+    const error = await failing
+      .removeVideoBackground({ video: clip, background: '#00ff00', container: 'mp4_h264' })
+      .catch((caught) => caught);
+    expect(error).toMatchObject({ code: 'invalid_input', field: 'video', provider: 'local' });
+    expect(error.message).toContain('ffmpeg could not decode it to the end');
+    expect(error.message).toContain('Invalid data found when processing input');
+  }, 120_000);
+});

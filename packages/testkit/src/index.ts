@@ -11,6 +11,13 @@ export {
 } from './fal/fal-emulator.js';
 export { createFalWebhookKey, type FalWebhookKey, signFalWebhook } from './fal/fal-webhook-signer.js';
 export { type Fault, FaultInjector, type FaultRule, respondWithFault } from './fault-injector.js';
+export {
+  type FaultProxy,
+  type FaultProxyOptions,
+  type ProxyFault,
+  type ProxyFaultRule,
+  startFaultProxy,
+} from './fault-proxy.js';
 export { type FixtureName, fixtureNames, fixturePath, readFixture } from './fixtures.js';
 export { readPixel, removeBackground, replaceBackground } from './image-processing.js';
 export {

@@ -1,30 +1,41 @@
-import { mkdir, readdir } from 'node:fs/promises';
-import { extname, join } from 'node:path';
-import { type BackdropResult, isBackdropError, toBackdropError } from '@backdrop/core';
+import { access, mkdir, readdir } from 'node:fs/promises';
+import { basename, join } from 'node:path';
+import { type BackdropResult, formatFromFileName, imageFormats } from '@backdrop/core';
 import type { Command } from '../cli-arguments.js';
+import { handleFilePath, readHandleFile, removeHandleFile } from '../cli-handle-file.js';
 import { stemOf } from '../cli-output.js';
-import { errorJson, exitCodeFor, exitCodes } from '../cli-report.js';
-import { runSession, saveOutputs } from '../cli-session.js';
+import { errorJson, exitCodeFor, exitCodes, wasSent } from '../cli-report.js';
+import { runAndSave, runSession, type Session, saveOutputs } from '../cli-session.js';
+import type { OutputTarget } from '../cli-target.js';
 import { replaceRequest } from './replace-request.js';
 
-const imageExtensions = new Set(['.png', '.jpg', '.jpeg', '.webp', '.gif', '.avif']);
-
 interface Outcome {
-  done: Array<{ input: string; outputs: string[]; estimatedCostUsd: number | undefined }>;
+  done: Array<{ input: string; outputs: string[]; estimatedCostUsd: number | undefined; resumed?: boolean }>;
   failed: Array<{ input: string; error: unknown }>;
   skipped: string[];
+  /** Files in flight when Ctrl-C came: their jobs were cancelled, nothing was written. */
+  interrupted: string[];
+}
+
+/** The batch's cost, added up once for both reports: known prices, and how many had none. */
+function totalCost(outcome: Outcome): { usd: number; unpriced: number } {
+  let usd = 0;
+  let unpriced = 0;
+  for (const entry of outcome.done) {
+    if (entry.estimatedCostUsd === undefined) unpriced++;
+    else usd += entry.estimatedCostUsd;
+  }
+  return { usd: Math.round(usd * 1e6) / 1e6, unpriced };
 }
 
 function summary(outcome: Outcome): string {
-  const costs = outcome.done.map((entry) => entry.estimatedCostUsd);
-  const known = costs.filter((cost): cost is number => cost !== undefined);
-  const total = Math.round(known.reduce((sum, cost) => sum + cost, 0) * 1e6) / 1e6;
-  const unknown = costs.length - known.length;
+  const cost = totalCost(outcome);
   const rows = [
     ['done', String(outcome.done.length)],
     ['failed', String(outcome.failed.length)],
     ['skipped', `${outcome.skipped.length}${outcome.skipped.length ? ' (already done)' : ''}`],
-    ['estimated cost', `$${total}${unknown ? ` (+${unknown} at an unknown price)` : ''}`],
+    ...(outcome.interrupted.length ? [['interrupted', String(outcome.interrupted.length)]] : []),
+    ['estimated cost', `$${cost.usd}${cost.unpriced ? ` (+${cost.unpriced} at an unknown price)` : ''}`],
   ];
   const table = rows.map(([label, value]) => `${(label ?? '').padEnd(15)}${value}`).join('\n');
   const reasons = outcome.failed
@@ -34,22 +45,66 @@ function summary(outcome: Outcome): string {
 }
 
 /**
+ * The exit code of a whole batch: 0 when nothing failed; 2 only when nothing was sent at all;
+ * 1 when the only failures were refused before sending while others went through; else the
+ * code of the first failure that was sent (3 refused, 4 failed); 130 after Ctrl-C.
+ */
+function batchExitCode(outcome: Outcome): number {
+  if (outcome.interrupted.length > 0) return exitCodes.interrupted;
+  if (outcome.failed.length === 0) return exitCodes.done;
+  const sentFailure = outcome.failed.find(({ error }) => wasSent(error));
+  if (sentFailure) return exitCodeFor(sentFailure.error);
+  return outcome.done.length > 0 ? exitCodes.partial : exitCodeFor(outcome.failed[0]?.error);
+}
+
+/** Images by core's list of formats (by name here; core sniffs the bytes before sending). */
+function isImageName(name: string): boolean {
+  const format = formatFromFileName(name);
+  return format !== undefined && (imageFormats as readonly string[]).includes(format);
+}
+
+/**
+ * Output bases: `<stem>.<op>`, or `<name>.<op>` when two inputs share a stem (a.png and a.jpg),
+ * so that each input has results of its own. Stable for a given folder, so reruns find them.
+ */
+function outputBases(inputs: readonly string[], operation: string, folder: string): Map<string, string> {
+  const stems = new Map<string, number>();
+  for (const name of inputs) stems.set(stemOf(name), (stems.get(stemOf(name)) ?? 0) + 1);
+  return new Map(
+    inputs.map((name) => [
+      name,
+      join(folder, `${(stems.get(stemOf(name)) ?? 0) > 1 ? name : stemOf(name)}.${operation}`),
+    ]),
+  );
+}
+
+const exists = (path: string) =>
+  access(path).then(
+    () => true,
+    () => false,
+  );
+
+/**
  * Every image in a folder, `concurrency` at a time. A file whose result is already in --out is
- * skipped, so an interrupted batch resumes where it stopped; a failure is recorded and the rest
- * go on. Results are written whole or not at all.
+ * skipped, and one whose paid job was kept (`<base>.job.json`) is resumed, so an interrupted
+ * batch goes on where it stopped without paying twice; a failure is recorded and the rest go on.
+ * Results are written whole or not at all. After Ctrl-C the summary is still reported.
  */
 export async function run(command: Extract<Command, { name: 'batch' }>): Promise<number> {
-  const outcome: Outcome = { done: [], failed: [], skipped: [] };
-  let batchError: unknown;
-  const code = await runSession(command, async ({ backdrop, signal, progress }) => {
+  const outcome: Outcome = { done: [], failed: [], skipped: [], interrupted: [] };
+  return runSession(command, async ({ backdrop, signal, progress }: Session) => {
     await mkdir(command.outputDirectory, { recursive: true });
-    const inputs = (await readdir(command.directory))
-      .filter((name) => imageExtensions.has(extname(name).toLowerCase()))
-      .sort();
-    const existing = new Set(await readdir(command.outputDirectory));
+    const inputs = (await readdir(command.directory)).filter(isImageName).sort();
+    const bases = outputBases(inputs, command.operation, command.outputDirectory);
+    const existing = (await readdir(command.outputDirectory)).filter(
+      (file) => !file.endsWith('.job.json') && !file.endsWith('.partial'),
+    );
     const finished = (name: string) => {
-      const prefix = `${stemOf(name)}.${command.operation}`;
-      return [...existing].some((file) => file.startsWith(`${prefix}.`) || file.startsWith(`${prefix}-1.`));
+      const base = basename(bases.get(name) ?? '');
+      return existing.some((file) => {
+        const rest = file.startsWith(base) ? file.slice(base.length) : undefined;
+        return rest !== undefined && /^(-1)?\.[a-z0-9]+$/i.test(rest);
+      });
     };
     const queue = inputs.filter((name) => {
       if (!finished(name)) return true;
@@ -57,38 +112,46 @@ export async function run(command: Extract<Command, { name: 'batch' }>): Promise
       return false;
     });
     const show = () => {
-      const finishedCount = outcome.done.length + outcome.failed.length + outcome.skipped.length;
-      const filled = inputs.length ? Math.round((finishedCount / inputs.length) * 20) : 20;
+      const count = outcome.done.length + outcome.failed.length + outcome.skipped.length;
+      const filled = inputs.length ? Math.round((count / inputs.length) * 20) : 20;
       progress.status(
-        `[${'#'.repeat(filled)}${'.'.repeat(20 - filled)}] ${finishedCount}/${inputs.length}: ${outcome.done.length} done, ${outcome.failed.length} failed, ${outcome.skipped.length} skipped`,
+        `[${'#'.repeat(filled)}${'.'.repeat(20 - filled)}] ${count}/${inputs.length}: ${outcome.done.length} done, ${outcome.failed.length} failed, ${outcome.skipped.length} skipped`,
       );
+    };
+    const runOne = async (name: string, target: OutputTarget): Promise<void> => {
+      const kept = handleFilePath(target);
+      if (await exists(kept)) {
+        // A paid job from an earlier run: fetch its result rather than paying for a new one.
+        const file = await readHandleFile(kept);
+        const result = await backdrop.resumeJob(file.handle).wait({ signal, download: true });
+        const outputs = await saveOutputs(result, target);
+        await removeHandleFile(kept);
+        outcome.done.push({ input: name, outputs, estimatedCostUsd: result.estimatedCostUsd, resumed: true });
+        return;
+      }
+      const input = join(command.directory, name);
+      const { result, paths } = await runAndSave(
+        target,
+        (): Promise<BackdropResult> =>
+          command.operation === 'remove'
+            ? backdrop.removeBackground({ image: input, provider: command.provider, signal, download: true })
+            : backdrop.replaceBackground({
+                ...replaceRequest(input, command),
+                provider: command.provider,
+                signal,
+                download: true,
+              }),
+      );
+      outcome.done.push({ input: name, outputs: paths, estimatedCostUsd: result.estimatedCostUsd });
     };
     show();
     const worker = async () => {
       for (let name = queue.shift(); name !== undefined && !signal.aborted; name = queue.shift()) {
-        const input = join(command.directory, name);
         try {
-          const result: BackdropResult =
-            command.operation === 'remove'
-              ? await backdrop.removeBackground({
-                  image: input,
-                  provider: command.provider,
-                  signal,
-                  download: true,
-                })
-              : await backdrop.replaceBackground({
-                  ...replaceRequest(input, command),
-                  provider: command.provider,
-                  signal,
-                  download: true,
-                });
-          const outputs = await saveOutputs(result, {
-            base: join(command.outputDirectory, `${stemOf(name)}.${command.operation}`),
-          });
-          outcome.done.push({ input: name, outputs, estimatedCostUsd: result.estimatedCostUsd });
+          await runOne(name, { base: bases.get(name) ?? '' });
         } catch (error) {
-          if (signal.aborted) throw error;
-          outcome.failed.push({ input: name, error });
+          if (signal.aborted) outcome.interrupted.push(name);
+          else outcome.failed.push({ input: name, error });
         }
         show();
       }
@@ -96,21 +159,18 @@ export async function run(command: Extract<Command, { name: 'batch' }>): Promise
     await Promise.all(
       Array.from({ length: Math.min(command.concurrency, Math.max(1, queue.length)) }, worker),
     );
-    if (outcome.failed.length > 0) batchError = outcome.failed[0]?.error;
+    const cost = totalCost(outcome);
     return {
       human: summary(outcome),
       json: {
         done: outcome.done,
         failed: outcome.failed.map(({ input, error }) => ({ input, ...errorJson(error) })),
         skipped: outcome.skipped,
-        estimatedCostUsd: outcome.done.every((entry) => entry.estimatedCostUsd !== undefined)
-          ? Math.round(outcome.done.reduce((sum, entry) => sum + (entry.estimatedCostUsd ?? 0), 0) * 1e6) /
-            1e6
-          : null,
+        interrupted: outcome.interrupted,
+        estimatedCostUsd: cost.usd,
+        unpricedCount: cost.unpriced,
       },
+      exitCode: batchExitCode(outcome),
     };
   });
-  if (code !== exitCodes.done || batchError === undefined) return code;
-  // Some files failed: the exit code says how the first failure went.
-  return exitCodeFor(isBackdropError(batchError) ? batchError : toBackdropError(batchError));
 }

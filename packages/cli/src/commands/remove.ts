@@ -1,18 +1,19 @@
 import type { Command } from '../cli-arguments.js';
-import { describeResult, runSession, saveOutputs, targetFor } from '../cli-session.js';
+import { describeResult, runAndSave, runSession } from '../cli-session.js';
+import { resolveTarget } from '../cli-target.js';
 
 export function run(command: Extract<Command, { name: 'remove' }>): Promise<number> {
   return runSession(command, async ({ backdrop, signal, progress }) => {
-    const result = await backdrop.removeBackground({
-      image: command.input,
-      provider: command.provider,
-      signal,
-      onProgress: progress.onProgress,
-      download: true,
-    });
-    return describeResult(
-      result,
-      await saveOutputs(result, targetFor(command.input, 'remove', command.output)),
+    const target = await resolveTarget(command.input, 'remove', command.output, { command: 'remove' });
+    const { result, paths } = await runAndSave(target, () =>
+      backdrop.removeBackground({
+        image: command.input,
+        provider: command.provider,
+        signal,
+        onProgress: progress.onProgress,
+        download: true,
+      }),
     );
+    return describeResult(result, paths);
   });
 }

@@ -13,6 +13,9 @@ beforeAll(async () => {
 });
 afterAll(() => server.close());
 
+/** The test server is on loopback: allowed explicitly, as a caller would an intranet host. */
+const loopback = { allowPrivateAddresses: ['127.0.0.1'] };
+
 /** A fetch that sends a public-looking host to the loopback server, as if it were on the internet. */
 function publicHostFetch(publicHost: string): typeof fetch {
   return (input, init) => {
@@ -56,7 +59,10 @@ describe('safeDownload', () => {
   it('downloads an output and reports progress', async () => {
     const url = server.addFile('/out.png', png, 'image/png');
     const progress: Array<[number, number | undefined]> = [];
-    const file = await safeDownload(url, { onProgress: (loaded, total) => progress.push([loaded, total]) });
+    const file = await safeDownload(url, {
+      allowPrivateAddresses: ['127.0.0.1'],
+      onProgress: (loaded, total) => progress.push([loaded, total]),
+    });
     expect(file.bytes).toEqual(png);
     expect(file.contentType).toBe('image/png');
     expect(progress.at(-1)).toEqual([png.byteLength, png.byteLength]);
@@ -74,14 +80,14 @@ describe('safeDownload', () => {
 
   it('refuses a body over the size cap, declared or streamed', async () => {
     const declared = server.addFile('/big.png', png, 'image/png');
-    expect((await rejection(safeDownload(declared, { maxBytes: 100 }))).message).toContain(
+    expect((await rejection(safeDownload(declared, { maxBytes: 100, ...loopback }))).message).toContain(
       'larger than the 100-byte download limit',
     );
     const streamed = server.addFile('/big-chunked.png', png, 'image/png', { chunked: true });
-    expect((await rejection(safeDownload(streamed, { maxBytes: 100 }))).message).toContain(
+    expect((await rejection(safeDownload(streamed, { maxBytes: 100, ...loopback }))).message).toContain(
       'larger than the 100-byte download limit',
     );
-    expect((await safeDownload(streamed)).bytes).toEqual(png);
+    expect((await safeDownload(streamed, loopback)).bytes).toEqual(png);
   });
 
   it.each([
@@ -129,9 +135,43 @@ describe('safeDownload', () => {
     });
     expect(file.bytes).toEqual(png);
     const toFile = server.addRedirect('/to-file', 'file:///etc/passwd');
-    expect((await rejection(safeDownload(toFile))).message).toContain(
+    expect((await rejection(safeDownload(toFile, loopback))).message).toContain(
       'refused to follow a redirect to a file: URL',
     );
+  });
+
+  it.each([
+    ['loopback', 'http://127.0.0.1:9/secret'],
+    ['IPv6 loopback', 'http://[::1]:9/secret'],
+    ['hexadecimal loopback', 'http://0x7f000001/secret'],
+    ['link-local metadata', 'http://169.254.169.254/latest/meta-data/'],
+    ['localhost', 'http://localhost:9/secret'],
+  ])('refuses a first URL on a %s address before any request', async (_label, target) => {
+    const before = server.requests.length;
+    const error = await rejection(safeDownload(target, { fetch: publicHostFetch('never.test') }));
+    expect(error.message).toMatch(/^refused to fetch .*(loopback, private or link-local)/);
+    expect(server.requests.length).toBe(before);
+  });
+
+  it('refuses a first URL whose host name resolves to a private address, unless allowed', async () => {
+    const lookupHost = async () => ['127.0.0.1'];
+    const url = server.addFile('/named.png', png, 'image/png').replace('127.0.0.1', 'files.test');
+    const error = await rejection(safeDownload(url, { lookupHost, fetch: publicHostFetch('files.test') }));
+    expect(error.message).toBe(
+      'refused to fetch files.test, which resolves to the private address 127.0.0.1',
+    );
+    const allowed = await safeDownload(url, {
+      lookupHost,
+      fetch: publicHostFetch('files.test'),
+      allowPrivateAddresses: ['127.0.0.0/8'],
+    });
+    expect(allowed.bytes).toEqual(png);
+  });
+
+  it('names the field for a caller input URL it refuses', async () => {
+    const error = await rejection(safeDownload('http://[::1]/x.png', { field: 'image' }));
+    expect(error).toMatchObject({ code: 'invalid_input', field: 'image' });
+    expect(error.message).toMatch(/^image: refused to fetch \[::1\]/);
   });
 
   it('stops after too many redirects', async () => {
@@ -147,18 +187,21 @@ describe('safeDownload', () => {
   });
 
   it('maps HTTP failures: 404 is final, 503 is retryable, 429 is rate limited', async () => {
-    expect(await rejection(safeDownload(`${server.origin}/missing`))).toMatchObject({
+    expect(await rejection(safeDownload(`${server.origin}/missing`, loopback))).toMatchObject({
       code: 'provider_error',
       retryable: false,
       status: 404,
     });
     const unavailable = server.addStatus('/busy', 503);
-    expect(await rejection(safeDownload(unavailable))).toMatchObject({
+    expect(await rejection(safeDownload(unavailable, loopback))).toMatchObject({
       code: 'provider_error',
       retryable: true,
       status: 503,
     });
     const limited = server.addStatus('/limited', 429);
-    expect(await rejection(safeDownload(limited))).toMatchObject({ code: 'rate_limited', status: 429 });
+    expect(await rejection(safeDownload(limited, loopback))).toMatchObject({
+      code: 'rate_limited',
+      status: 429,
+    });
   });
 });

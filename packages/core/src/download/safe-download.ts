@@ -1,7 +1,9 @@
 import { BackdropError } from '../errors/backdrop-error.js';
 import { toBackdropError } from '../errors/normalize-error.js';
 import { decodeDataUri } from '../media/data-uri.js';
-import { isPrivateAddress, isPrivateHostName } from './address-policy.js';
+import { resolveFetch } from '../provider/default-fetch.js';
+import { codeForHttpStatus, errorFromHttpStatus } from '../provider/http-status-error.js';
+import { isAllowedPrivate, isPrivateAddress, isPrivateHostName } from './address-policy.js';
 
 /** Resolves a host name to its addresses; `@backdrop/core/node` supplies one over DNS. */
 export type HostLookup = (hostname: string) => Promise<readonly string[]>;
@@ -16,6 +18,13 @@ export interface DownloadOptions {
   onProgress?: ((loadedBytes: number, totalBytes: number | undefined) => void) | undefined;
   /** Names the provider in errors. */
   provider?: string | undefined;
+  /**
+   * Private hosts, addresses or CIDR ranges that may be fetched all the same (a test's loopback
+   * emulator, an intranet). Everything else private is refused, first URL and redirects alike.
+   */
+  allowPrivateAddresses?: readonly string[] | undefined;
+  /** For a caller's input URL: refusals are then `invalid_input` errors naming this field. */
+  field?: string | undefined;
 }
 
 export interface DownloadedFile {
@@ -29,53 +38,62 @@ function refuse(message: string, provider: string | undefined): BackdropError {
   return new BackdropError({ code: 'provider_error', retryable: false, provider, message });
 }
 
-async function assertRedirectTarget(target: URL, options: DownloadOptions): Promise<void> {
+/** Checks where a fetch may go: http(s), and no private address unless allowed. */
+async function assertAllowedTarget(target: URL, options: DownloadOptions, redirect: boolean): Promise<void> {
+  const refuseTarget = (reason: string) => {
+    const what = redirect ? `refused to follow a redirect to` : `refused to fetch`;
+    const message = `${what} ${reason}`;
+    return options.field
+      ? new BackdropError({
+          code: 'invalid_input',
+          field: options.field,
+          provider: options.provider,
+          message: `${options.field}: ${message}`,
+        })
+      : refuse(message, options.provider);
+  };
   if (target.protocol !== 'http:' && target.protocol !== 'https:') {
-    throw refuse(
-      `refused to follow a redirect to a ${target.protocol} URL; outputs are fetched over http(s) only`,
-      options.provider,
+    throw refuseTarget(`a ${target.protocol} URL; only http(s) URLs are fetched`);
+  }
+  const host = target.hostname.replace(/^\[|\]$/g, '');
+  const allowed = (address: string) => isAllowedPrivate(address, options.allowPrivateAddresses);
+  if (isPrivateHostName(host) && !allowed(host)) {
+    throw refuseTarget(
+      `${target.hostname}, a loopback, private or link-local address (list it in allowPrivateAddresses to allow it)`,
     );
   }
-  if (isPrivateHostName(target.hostname)) {
-    throw refuse(
-      `refused to follow a redirect to ${target.hostname}, a loopback, private or link-local address`,
-      options.provider,
-    );
-  }
-  if (options.lookupHost) {
-    const addresses = await options.lookupHost(target.hostname.replace(/^\[|\]$/g, ''));
-    const blocked = addresses.find((address) => isPrivateAddress(address));
+  if (options.lookupHost && !allowed(host)) {
+    const addresses = await options.lookupHost(host);
+    const blocked = addresses.find((address) => isPrivateAddress(address) && !allowed(address));
     if (blocked) {
-      throw refuse(
-        `refused to follow a redirect to ${target.hostname}, which resolves to the private address ${blocked}`,
-        options.provider,
-      );
+      throw refuseTarget(`${target.hostname}, which resolves to the private address ${blocked}`);
     }
   }
 }
 
-function statusError(status: number, url: URL, provider: string | undefined): BackdropError {
+function statusError(response: Response, url: URL, provider: string | undefined): BackdropError {
+  const { status } = response;
   const where = `${url.host}${url.pathname}`;
-  if (status === 429)
-    return new BackdropError({
-      code: 'rate_limited',
-      provider,
-      status,
-      message: `downloading ${where} was rate limited (HTTP 429)`,
-    });
-  if (status >= 500)
-    return new BackdropError({
-      code: 'provider_error',
-      provider,
-      status,
-      message: `downloading ${where} failed with HTTP ${status}`,
-    });
-  return new BackdropError({
-    code: 'provider_error',
-    retryable: false,
-    provider,
+  const failure = {
+    provider: provider ?? 'download',
+    displayName: provider ?? 'the file host',
     status,
-    message: `downloading ${where} failed with HTTP ${status}${status === 404 || status === 410 ? ' (the output may have expired)' : ''}`,
+    headers: response.headers,
+    action: `downloading ${where}`,
+    explanation: `HTTP ${status}`,
+  };
+  const expired = status === 404 || status === 410 ? ' (the output may have expired)' : '';
+  const code = codeForHttpStatus(status);
+  // An output URL is signed by the provider: any other 4xx is final, whatever its status says.
+  const transient = code === 'rate_limited' || code === 'provider_error';
+  return errorFromHttpStatus(failure, {
+    provider,
+    code: transient ? code : 'provider_error',
+    retryable: transient,
+    message:
+      status === 429
+        ? `downloading ${where} was rate limited (HTTP 429)`
+        : `downloading ${where} failed with HTTP ${status}${expired}`,
   });
 }
 
@@ -121,9 +139,10 @@ async function readCapped(
 }
 
 /**
- * Fetches an output: http(s) and data URIs only, a size cap, and redirects followed by hand so
- * that none leads into loopback, private or link-local addresses. (The first URL comes from
- * the provider and is trusted; a redirect is where an attacker-controlled hop would hide.)
+ * Fetches an output or a caller's input URL: http(s) and data URIs only, a size cap, and the
+ * first URL as well as every redirect (followed by hand) checked so that none leads into
+ * loopback, private or link-local addresses: literal addresses always, host names through
+ * `lookupHost` (DNS, in the Node entry). `allowPrivateAddresses` lets listed ones through.
  */
 export async function safeDownload(url: string, options: DownloadOptions = {}): Promise<DownloadedFile> {
   const maxBytes = options.maxBytes ?? defaultMaxDownloadBytes;
@@ -140,22 +159,29 @@ export async function safeDownload(url: string, options: DownloadOptions = {}): 
   }
   let current = new URL(url);
   if (current.protocol !== 'http:' && current.protocol !== 'https:') {
-    throw refuse(
-      `the output URL uses ${current.protocol}; outputs are fetched over http(s) only`,
-      options.provider,
-    );
+    const message = options.field
+      ? `the URL uses ${current.protocol}; inputs are fetched over http(s) only`
+      : `the output URL uses ${current.protocol}; outputs are fetched over http(s) only`;
+    throw options.field
+      ? new BackdropError({
+          code: 'invalid_input',
+          field: options.field,
+          message: `${options.field}: ${message}`,
+        })
+      : refuse(message, options.provider);
   }
-  const fetchFunction = options.fetch ?? globalThis.fetch;
+  const fetchFunction = resolveFetch(options.fetch);
   const maxRedirects = options.maxRedirects ?? 5;
   try {
+    await assertAllowedTarget(current, options, false);
     for (let redirects = 0; ; redirects++) {
       const response = await fetchFunction(current, { redirect: 'manual', signal: options.signal ?? null });
       if (response.type === 'opaqueredirect') {
         // Browsers hide redirect targets; follow there and check where the answer came from.
         const followed = await fetchFunction(current, { redirect: 'follow', signal: options.signal ?? null });
         const finalUrl = new URL(followed.url || current.href);
-        if (finalUrl.href !== current.href) await assertRedirectTarget(finalUrl, options);
-        if (!followed.ok) throw statusError(followed.status, finalUrl, options.provider);
+        if (finalUrl.href !== current.href) await assertAllowedTarget(finalUrl, options, true);
+        if (!followed.ok) throw statusError(followed, finalUrl, options.provider);
         return {
           bytes: await readCapped(followed, maxBytes, options),
           contentType: followed.headers.get('content-type') ?? undefined,
@@ -166,13 +192,13 @@ export async function safeDownload(url: string, options: DownloadOptions = {}): 
         if (redirects >= maxRedirects)
           throw refuse(`the output URL redirected more than ${maxRedirects} times`, options.provider);
         const next = new URL(response.headers.get('location') ?? '', current);
-        await assertRedirectTarget(next, options);
+        await assertAllowedTarget(next, options, true);
         current = next;
         continue;
       }
       if (!response.ok) {
         await response.body?.cancel();
-        throw statusError(response.status, current, options.provider);
+        throw statusError(response, current, options.provider);
       }
       return {
         bytes: await readCapped(response, maxBytes, options),

@@ -1,3 +1,5 @@
+import type { JobHandle } from '../spec/job.js';
+
 /** The closed set of error codes every Backdrop error carries. */
 export const backdropErrorCodes = [
   'invalid_input',
@@ -45,6 +47,16 @@ export interface BackdropErrorOptions {
   declinedBy?: readonly ProviderDeclination[] | undefined;
   /** How many times the failing step was retried before this error was given up on. */
   retries?: number | undefined;
+  /**
+   * True when the provider surely did not take the request (the connection was refused, or it
+   * answered 429 or 503 before processing): resending a job's start then cannot pay twice.
+   */
+  notProcessed?: boolean | undefined;
+  /**
+   * The job this error happened to, once the provider accepted it: its result may still be
+   * fetched with `resumeJob(handle)` (a failed download, a lost status answer), without a new job.
+   */
+  handle?: JobHandle | undefined;
   cause?: unknown;
 }
 
@@ -78,6 +90,8 @@ export class BackdropError extends Error {
   readonly retryAfterMs: number | undefined;
   readonly declinedBy: readonly ProviderDeclination[] | undefined;
   readonly retries: number | undefined;
+  readonly notProcessed: boolean;
+  readonly handle: JobHandle | undefined;
 
   constructor(options: BackdropErrorOptions) {
     super(options.message, options.cause === undefined ? undefined : { cause: options.cause });
@@ -90,6 +104,8 @@ export class BackdropError extends Error {
     this.retryAfterMs = options.retryAfterMs;
     this.declinedBy = options.declinedBy;
     this.retries = options.retries;
+    this.notProcessed = options.notProcessed === true;
+    this.handle = options.handle;
   }
 
   /** True for a BackdropError from any copy of this package. */
@@ -114,6 +130,8 @@ export class BackdropError extends Error {
       retryAfterMs: this.retryAfterMs,
       declinedBy: this.declinedBy,
       retries: this.retries,
+      notProcessed: this.notProcessed || undefined,
+      handle: this.handle,
     };
   }
 

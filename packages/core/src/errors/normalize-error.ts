@@ -11,6 +11,9 @@ const transportErrorCodes = new Set([
   'EHOSTUNREACH',
 ]);
 
+/** Transport failures that happen before a request leaves: the provider cannot have taken it. */
+const notSentCodes = new Set(['ECONNREFUSED', 'ENOTFOUND', 'EAI_AGAIN', 'ENETUNREACH', 'EHOSTUNREACH']);
+
 function findTransportCode(error: unknown): string | undefined {
   let current: unknown = error;
   for (let depth = 0; depth < 5 && typeof current === 'object' && current !== null; depth++) {
@@ -47,6 +50,7 @@ export function toBackdropError(error: unknown, provider?: string): BackdropErro
       code: 'network',
       provider,
       message: `could not reach ${provider ?? 'the provider'}${transportCode ? ` (${transportCode})` : ''}`,
+      notProcessed: transportCode !== undefined && notSentCodes.has(transportCode),
       cause: error,
     });
   }

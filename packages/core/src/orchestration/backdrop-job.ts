@@ -4,13 +4,16 @@ import type { BackdropAdapter, CallContext, JobOperation } from '../spec/adapter
 import type { Price } from '../spec/capabilities.js';
 import type { JobHandle, JobUpdate } from '../spec/job.js';
 import type { ProgressListener } from '../spec/progress.js';
+import type { BackdropWarning } from '../spec/warning.js';
+import { attachJob } from './attach-job.js';
 import { buildResult } from './build-result.js';
+import { createCallContext, downloadOptionsOf } from './call-context.js';
 import { createCallSignal } from './call-signal.js';
 import { followJob } from './follow-job.js';
 import type { OperationRuntime } from './operation-runtime.js';
 import { ProgressReporter } from './progress-reporter.js';
 import { withRetries } from './retry.js';
-import { downloadOptionsOf, retryOptionsFor } from './run-operation.js';
+import { retrySettingsFor } from './run-operation.js';
 
 /** Where a job is, as `status()` reports it. */
 export interface JobStatus {
@@ -52,7 +55,8 @@ function findAdapter(runtime: OperationRuntime, handle: JobHandle): BackdropAdap
 }
 
 function jobOperationFor(adapter: BackdropAdapter, handle: JobHandle): JobOperation<unknown> {
-  const operation = handle.operation === 'connectRealtimeVideo' ? undefined : adapter[handle.operation];
+  const operation: JobOperation<unknown> | undefined =
+    handle.operation === 'connectRealtimeVideo' ? undefined : adapter[handle.operation];
   if (!operation) {
     throw new BackdropError({
       code: 'unsupported',
@@ -61,20 +65,21 @@ function jobOperationFor(adapter: BackdropAdapter, handle: JobHandle): JobOperat
       message: `handle.operation: ${adapter.displayName} has no ${handle.operation} jobs`,
     });
   }
-  return operation as JobOperation<unknown>;
+  return operation;
 }
 
 export function createBackdropJob(
   runtime: OperationRuntime,
   handle: JobHandle,
   firstUpdate?: JobUpdate,
+  startWarnings?: readonly BackdropWarning[],
 ): BackdropJob {
   const adapter = findAdapter(runtime, handle);
   const operation = jobOperationFor(adapter, handle);
   const variants: readonly { model: string; price?: Price | undefined }[] =
     adapter.capabilities[handle.operation] ?? [];
   const variantPrice = variants.find((variant) => variant.model === handle.model)?.price;
-  const retry = retryOptionsFor(runtime, {});
+  const retry = retrySettingsFor(runtime, {});
   let latestUpdate = firstUpdate;
 
   async function withCallSignal<T>(
@@ -83,17 +88,19 @@ export function createBackdropJob(
   ): Promise<T> {
     const callSignal = createCallSignal({ signal: options.signal, timeoutMs: options.timeoutMs });
     try {
-      return await work({ signal: callSignal.signal, fetch: runtime.fetch }, callSignal.deadline);
+      return await work(createCallContext(runtime, callSignal.signal), callSignal.deadline);
     } finally {
       callSignal.dispose();
     }
   }
 
   const statusOnce = (context: CallContext, deadline: number | undefined) =>
-    withRetries(() => operation.status(handle, context), retry, {
+    withRetries(() => operation.status(handle, context), retry.status, {
       signal: context.signal,
       provider: handle.provider,
       deadline,
+    }).catch((error) => {
+      throw context.signal.aborted ? error : attachJob(error, handle);
     });
 
   return {
@@ -130,7 +137,9 @@ export function createBackdropJob(
           output,
           variantPrice,
           downloadOptions: downloadOptionsOf(runtime, context.signal),
+          retry: retry.download,
           reporter,
+          startWarnings,
         });
         if (options.download) for (const file of result.outputs) await file.bytes();
         reporter.emit({ type: 'done', provider: handle.provider });
@@ -147,7 +156,7 @@ export function createBackdropJob(
             message: `${adapter.displayName} cannot cancel ${handle.operation} jobs`,
           });
         }
-        await withRetries(() => cancel(handle, context), retry, {
+        await withRetries(() => cancel(handle, context), retry.cancel, {
           signal: context.signal,
           provider: handle.provider,
           deadline,

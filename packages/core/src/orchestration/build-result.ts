@@ -4,25 +4,37 @@ import { type BackdropOutput, createOutput } from '../results/backdrop-output.js
 import type { BackdropResult } from '../results/results.js';
 import type { Price } from '../spec/capabilities.js';
 import type { AdapterOutput, JobHandle } from '../spec/job.js';
+import type { BackdropWarning } from '../spec/warning.js';
+import { attachJob } from './attach-job.js';
 import type { ProgressReporter } from './progress-reporter.js';
+import type { RetryOptions } from './retry.js';
 
 export interface BuildResultOptions {
   handle: JobHandle;
   output: AdapterOutput;
   variantPrice: Price | undefined;
   downloadOptions: DownloadOptions;
+  /** The download step's retry settings. */
+  retry: RetryOptions;
   reporter: ProgressReporter;
+  /** Warnings from the job's start (what the provider could not honour exactly). */
+  startWarnings?: readonly BackdropWarning[] | undefined;
 }
 
 export function buildResult(options: BuildResultOptions): BackdropResult {
   const { handle, output, reporter } = options;
   const outputs: BackdropOutput[] = output.files.map((file, index) =>
-    createOutput(file, () => ({
-      ...options.downloadOptions,
-      provider: handle.provider,
-      onProgress: (loadedBytes, totalBytes) =>
-        reporter.emit({ type: 'downloading', provider: handle.provider, index, loadedBytes, totalBytes }),
-    })),
+    createOutput(
+      file,
+      () => ({
+        ...options.downloadOptions,
+        provider: handle.provider,
+        onProgress: (loadedBytes, totalBytes) =>
+          reporter.emit({ type: 'downloading', provider: handle.provider, index, loadedBytes, totalBytes }),
+      }),
+      options.retry,
+      (error) => attachJob(error, handle, output.requestId),
+    ),
   );
   const durations = output.files.map((file) => file.durationSeconds);
   const seconds = durations.every((value) => value !== undefined)
@@ -35,7 +47,8 @@ export function buildResult(options: BuildResultOptions): BackdropResult {
     provider: handle.provider,
     model: handle.model,
     requestId: output.requestId ?? handle.id,
-    warnings: output.warnings ?? [],
+    handle,
+    warnings: [...(options.startWarnings ?? []), ...(output.warnings ?? [])],
     estimatedCostUsd: estimateCostUsd(price, { images: output.files.length, seconds }),
   };
 }

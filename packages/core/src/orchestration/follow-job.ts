@@ -1,14 +1,14 @@
 import { BackdropError } from '../errors/backdrop-error.js';
-import { toBackdropError } from '../errors/normalize-error.js';
 import type { CallContext, JobOperation } from '../spec/adapter.js';
 import type { AdapterOutput, JobHandle, JobUpdate } from '../spec/job.js';
+import { attachJob } from './attach-job.js';
 import { abortReason, sleep } from './call-signal.js';
 import type { ProgressReporter } from './progress-reporter.js';
-import { type RetryOptions, withRetries } from './retry.js';
+import { type RetrySettings, withRetries } from './retry.js';
 
 export interface FollowJobOptions {
   context: CallContext;
-  retry: RetryOptions;
+  retry: RetrySettings;
   pollIntervalMs: number;
   deadline: number | undefined;
   reporter: ProgressReporter;
@@ -78,7 +78,7 @@ export async function followJob(
     if (!isTerminal(update)) update = (await nextTerminalFromStream(operation, handle, options)) ?? update;
     while (!isTerminal(update)) {
       await sleep(options.pollIntervalMs, context.signal);
-      update = await withRetries(() => operation.status(handle, context), options.retry, {
+      update = await withRetries(() => operation.status(handle, context), options.retry.status, {
         signal: context.signal,
         provider: handle.provider,
         deadline: options.deadline,
@@ -86,21 +86,16 @@ export async function followJob(
       reporter.update(update);
     }
   } catch (thrown) {
-    const error = context.signal.aborted
-      ? abortReason(context.signal)
-      : toBackdropError(thrown, handle.provider);
-    if (context.signal.aborted) await cancelJob(operation, handle, context);
-    throw error.requestId
-      ? error
-      : error.with({ requestId: handle.id, provider: error.provider ?? handle.provider });
+    if (context.signal.aborted) {
+      // Aborted or timed out: the job is cancelled, so there is nothing to resume.
+      const error = abortReason(context.signal);
+      await cancelJob(operation, handle, context);
+      throw error.requestId ? error : error.with({ requestId: handle.id, provider: handle.provider });
+    }
+    // The job was accepted and may still finish: keep its handle, to resume it.
+    throw attachJob(thrown, handle);
   }
-  if (update.state === 'failed') {
-    const { error } = update;
-    throw error.with({
-      provider: error.provider ?? handle.provider,
-      requestId: error.requestId ?? handle.id,
-    });
-  }
+  if (update.state === 'failed') throw attachJob(update.error, handle);
   if (update.state === 'cancelled') {
     throw new BackdropError({
       code: 'aborted',

@@ -1,12 +1,16 @@
 import type { HostLookup } from '../download/safe-download.js';
 import type { LocalFileReader } from '../media/prepare-media.js';
 import type { BackdropAdapter } from '../spec/adapter.js';
-import type { RetryOptions } from './retry.js';
+import type { RetrySettings } from './retry.js';
 
 /** Settings every operation of one Backdrop instance shares. */
 export interface OperationRuntime {
   adapters: readonly BackdropAdapter[];
-  retry: RetryOptions;
+  retry: RetrySettings;
+  /** Resend a start whose answer was lost after sending (may pay twice); off by default. */
+  resendUnconfirmedStart: boolean;
+  /** Private hosts, addresses or ranges downloads may reach all the same. */
+  allowPrivateAddresses: readonly string[] | undefined;
   pollIntervalMs: number;
   imageTimeoutMs: number;
   videoTimeoutMs: number;

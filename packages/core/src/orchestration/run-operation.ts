@@ -1,21 +1,21 @@
-import type { DownloadOptions } from '../download/safe-download.js';
 import { BackdropError } from '../errors/backdrop-error.js';
 import { toBackdropError } from '../errors/normalize-error.js';
 import type { PreparedMedia } from '../media/prepare-media.js';
 import type { BackdropResult } from '../results/results.js';
-import type { RequestProfile } from '../routing/request-profile.js';
-import { type RouteCandidate, routeRequest } from '../routing/route-request.js';
+import { type ProfileOf, type RouteCandidate, routeRequest } from '../routing/route-request.js';
 import type { CallContext, JobOperation } from '../spec/adapter.js';
 import type { JobStart } from '../spec/job.js';
 import type { AdapterMedia } from '../spec/media.js';
 import type { ProgressListener } from '../spec/progress.js';
 import { buildResult } from './build-result.js';
+import { createCallContext, downloadOptionsOf } from './call-context.js';
 import { abortReason, type CallSignal, createCallSignal, graceSignal, untilAborted } from './call-signal.js';
 import { cancelJob, followJob } from './follow-job.js';
 import { handOverMedia } from './hand-over-media.js';
 import type { OperationRuntime } from './operation-runtime.js';
 import { ProgressReporter } from './progress-reporter.js';
-import { type RetryOptions, withRetries } from './retry.js';
+import { type RetrySettings, withMaxRetries, withRetries } from './retry.js';
+import { startRetryPolicy } from './start-safety.js';
 
 /** How long a start request already sent may still answer after an abort, so its job can be cancelled. */
 const startGraceMs = 10_000;
@@ -31,21 +31,23 @@ export interface CallOptions {
   maxRetries?: number | undefined;
   fallback?: boolean | undefined;
   download?: boolean | undefined;
+  resendUnconfirmedStart?: boolean | undefined;
   onProgress?: ProgressListener | undefined;
   pollIntervalMs?: number | undefined;
 }
 
 /** Builds the adapter's call from the chosen variant, handing media over as it goes. */
-export type BuildCall = (
-  candidate: RouteCandidate,
+export type BuildCall<Operation extends JobOperationName> = (
+  candidate: RouteCandidate<Operation>,
   handOver: (media: PreparedMedia, field: string) => Promise<AdapterMedia>,
 ) => Promise<unknown>;
 
-export interface OperationPlan {
-  operation: JobOperationName;
-  profile: RequestProfile;
+/** One validated request: its operation, what routing sees of it, and how to build its call. */
+export interface OperationPlan<Operation extends JobOperationName = JobOperationName> {
+  operation: Operation;
+  profile: ProfileOf<Operation>;
   options: CallOptions;
-  buildCall: BuildCall;
+  buildCall: BuildCall<Operation>;
 }
 
 export interface StartedJob {
@@ -55,25 +57,12 @@ export interface StartedJob {
   reporter: ProgressReporter;
 }
 
-/**
- * The call's signal stays usable after the call: once disposed it no longer aborts, so lazy
- * `bytes()` calls made later are not cut short.
- */
-export function downloadOptionsOf(
-  runtime: OperationRuntime,
-  signal: AbortSignal | undefined,
-): DownloadOptions {
-  return { fetch: runtime.fetch, maxBytes: runtime.maxDownloadBytes, lookupHost: runtime.lookupHost, signal };
-}
-
-export function retryOptionsFor(runtime: OperationRuntime, options: CallOptions): RetryOptions {
-  return options.maxRetries === undefined
-    ? runtime.retry
-    : { ...runtime.retry, maxRetries: options.maxRetries };
+export function retrySettingsFor(runtime: OperationRuntime, options: CallOptions): RetrySettings {
+  return withMaxRetries(runtime.retry, options.maxRetries);
 }
 
 function jobOperationOf(candidate: RouteCandidate, operation: JobOperationName): JobOperation<unknown> {
-  const jobOperation = candidate.adapter[operation] as JobOperation<unknown> | undefined;
+  const jobOperation: JobOperation<unknown> | undefined = candidate.adapter[operation];
   if (!jobOperation) {
     throw new BackdropError({
       code: 'unsupported',
@@ -85,17 +74,23 @@ function jobOperationOf(candidate: RouteCandidate, operation: JobOperationName):
 }
 
 /** Hands the media over and starts the job on one provider, retrying the start on retryable errors. */
-async function startOn(
+async function startOn<Operation extends JobOperationName>(
   runtime: OperationRuntime,
-  plan: OperationPlan,
-  candidate: RouteCandidate,
+  plan: OperationPlan<Operation>,
+  candidate: RouteCandidate<Operation>,
   callSignal: CallSignal,
 ): Promise<StartedJob> {
   const { adapter } = candidate;
-  const retry = retryOptionsFor(runtime, plan.options);
+  const retry = retrySettingsFor(runtime, plan.options);
   const reporter = new ProgressReporter(adapter.provider, plan.options.onProgress);
-  const context: CallContext = { signal: callSignal.signal, fetch: runtime.fetch };
-  const handOverOptions = { adapter, context, retry, deadline: callSignal.deadline, reporter };
+  const context: CallContext = createCallContext(runtime, callSignal.signal, retry.download);
+  const handOverOptions = {
+    adapter,
+    context,
+    retry: retry.upload,
+    deadline: callSignal.deadline,
+    reporter,
+  };
   const call = await plan.buildCall(candidate, (media, field) =>
     handOverMedia(media, field, handOverOptions),
   );
@@ -103,10 +98,11 @@ async function startOn(
   // A start already sent when the caller aborts still answers with the job's id: let it finish
   // (for a grace period) and cancel the job then, so no job is left running unseen.
   const startContext: CallContext = { ...context, signal: graceSignal(callSignal.signal, startGraceMs) };
-  const starting = withRetries(() => jobOperation.start(call, startContext), retry, {
+  const starting = withRetries(() => jobOperation.start(call, startContext), retry.start, {
     signal: callSignal.signal,
     provider: adapter.provider,
     deadline: callSignal.deadline,
+    mayRetry: startRetryPolicy(plan.options.resendUnconfirmedStart ?? runtime.resendUnconfirmedStart),
   });
   let start: JobStart;
   try {
@@ -124,11 +120,11 @@ async function startOn(
  * Runs `attempt` on the routed providers in order: the first, then (with fallback on) the next
  * capable one after each retryable failure. Moderation and invalid input are never fallen back from.
  */
-async function onEachCandidate<T>(
+async function onEachCandidate<Operation extends JobOperationName, T>(
   runtime: OperationRuntime,
-  plan: OperationPlan,
+  plan: OperationPlan<Operation>,
   callSignal: CallSignal,
-  attempt: (candidate: RouteCandidate) => Promise<T>,
+  attempt: (candidate: RouteCandidate<Operation>) => Promise<T>,
 ): Promise<T> {
   const candidates = routeRequest({
     adapters: runtime.adapters,
@@ -149,7 +145,8 @@ async function onEachCandidate<T>(
         // Keep the job's request id when the abort surfaced from inside it.
         throw error.code === 'aborted' || error.code === 'timeout' ? error : abortReason(callSignal.signal);
       }
-      if (!fallback || !error.retryable) throw error;
+      // A job the provider accepted may be paid for: never start a second one elsewhere.
+      if (!fallback || !error.retryable || error.handle) throw error;
       lastError = error;
     }
   }
@@ -157,7 +154,10 @@ async function onEachCandidate<T>(
 }
 
 /** Validated request in, normalized result out: route, upload, start, follow, build the result. */
-export async function runOperation(runtime: OperationRuntime, plan: OperationPlan): Promise<BackdropResult> {
+export async function runOperation<Operation extends JobOperationName>(
+  runtime: OperationRuntime,
+  plan: OperationPlan<Operation>,
+): Promise<BackdropResult> {
   const timeoutMs =
     plan.options.timeoutMs ??
     (plan.operation === 'removeVideoBackground' ? runtime.videoTimeoutMs : runtime.imageTimeoutMs);
@@ -165,27 +165,32 @@ export async function runOperation(runtime: OperationRuntime, plan: OperationPla
   try {
     return await onEachCandidate(runtime, plan, callSignal, async (candidate) => {
       const started = await startOn(runtime, plan, candidate, callSignal);
+      const retry = retrySettingsFor(runtime, plan.options);
+      const { handle } = started.start;
       const output = await followJob(
         jobOperationOf(candidate, plan.operation),
-        started.start.handle,
+        handle,
         started.start.update,
         {
           context: started.context,
-          retry: retryOptionsFor(runtime, plan.options),
+          retry,
           pollIntervalMs: plan.options.pollIntervalMs ?? runtime.pollIntervalMs,
           deadline: callSignal.deadline,
           reporter: started.reporter,
         },
       );
       const result = buildResult({
-        handle: started.start.handle,
+        handle,
         output,
         variantPrice: candidate.variant.price,
         downloadOptions: downloadOptionsOf(runtime, callSignal.signal),
+        retry: retry.download,
         reporter: started.reporter,
+        startWarnings: started.start.warnings,
       });
       if (plan.options.download) {
-        for (const output of result.outputs) await output.bytes();
+        // The job is done and paid: a download that fails for good keeps the handle to resume.
+        for (const file of result.outputs) await file.bytes();
       }
       started.reporter.emit({ type: 'done', provider: candidate.adapter.provider });
       return result;
@@ -196,7 +201,10 @@ export async function runOperation(runtime: OperationRuntime, plan: OperationPla
 }
 
 /** Validated request in, a started job out (for long jobs that are saved and resumed). */
-export async function startOperation(runtime: OperationRuntime, plan: OperationPlan): Promise<StartedJob> {
+export async function startOperation<Operation extends JobOperationName>(
+  runtime: OperationRuntime,
+  plan: OperationPlan<Operation>,
+): Promise<StartedJob> {
   const callSignal = createCallSignal({
     signal: plan.options.signal,
     timeoutMs: plan.options.timeoutMs ?? runtime.imageTimeoutMs,

@@ -1,5 +1,7 @@
-import { type DownloadOptions, safeDownload } from '../download/safe-download.js';
+import type { DownloadOptions } from '../download/safe-download.js';
 import { BackdropError } from '../errors/backdrop-error.js';
+import { downloadWithRetries } from '../orchestration/call-context.js';
+import type { RetryOptions } from '../orchestration/retry.js';
 import type { AdapterOutputFile } from '../spec/job.js';
 
 /** One result file: where it is, what is known of it, and its bytes on demand. */
@@ -11,13 +13,16 @@ export interface BackdropOutput {
   readonly width: number | undefined;
   readonly height: number | undefined;
   readonly durationSeconds: number | undefined;
-  /** The file's bytes: downloaded once (safely, with a size cap) and kept. */
+  /** The file's bytes: downloaded once (safely, with a size cap, retried on transient failures) and kept. */
   bytes(): Promise<Uint8Array>;
 }
 
 export function createOutput(
   file: AdapterOutputFile,
   downloadOptions: () => DownloadOptions,
+  retry: RetryOptions,
+  /** Gives a failure the job's request id and handle: the job was paid, its result can be fetched again. */
+  describeFailure: (error: unknown) => unknown = (error) => error,
 ): BackdropOutput {
   let pending: Promise<Uint8Array> | undefined;
   const output = {
@@ -30,7 +35,7 @@ export function createOutput(
     bytes(): Promise<Uint8Array> {
       pending ??= load().catch((error) => {
         pending = undefined; // a failed download may be tried again
-        throw error;
+        throw describeFailure(error);
       });
       return pending;
     },
@@ -43,7 +48,7 @@ export function createOutput(
         retryable: false,
         message: 'the output has neither a URL nor bytes',
       });
-    const downloaded = await safeDownload(file.url, downloadOptions());
+    const downloaded = await downloadWithRetries(file.url, downloadOptions(), retry);
     output.sizeBytes ??= downloaded.bytes.byteLength;
     output.contentType ??= downloaded.contentType;
     return downloaded.bytes;

@@ -1,3 +1,4 @@
+import type { JobHandle } from '../spec/job.js';
 import type { BackdropWarning } from '../spec/warning.js';
 import type { BackdropOutput } from './backdrop-output.js';
 
@@ -9,6 +10,8 @@ export interface BackdropResult {
   provider: string;
   model: string;
   requestId: string | undefined;
+  /** The job, as plain JSON: `resumeJob(handle)` fetches its outputs again without a new job. */
+  handle: JobHandle;
   warnings: readonly BackdropWarning[];
   /** From the price table; undefined when the price is not documented. */
   estimatedCostUsd: number | undefined;

@@ -1,12 +1,6 @@
 import { BackdropError, type DeclineReason, type ProviderDeclination } from '../errors/backdrop-error.js';
 import type { BackdropAdapter } from '../spec/adapter.js';
-import type {
-  OperationName,
-  RealtimeVideoVariant,
-  RemoveBackgroundVariant,
-  RemoveVideoBackgroundVariant,
-  ReplaceBackgroundVariant,
-} from '../spec/capabilities.js';
+import type { OperationName, ProviderCapabilities } from '../spec/capabilities.js';
 import {
   checkRealtimeVideo,
   checkRemoveBackground,
@@ -15,17 +9,33 @@ import {
 } from './check-variant.js';
 import type { RequestProfile } from './request-profile.js';
 
-export type AnyVariant =
-  | RemoveBackgroundVariant
-  | ReplaceBackgroundVariant
-  | RemoveVideoBackgroundVariant
-  | RealtimeVideoVariant;
+/** The variant type of each operation, as adapters declare them in their capabilities. */
+export type VariantOf<Operation extends OperationName> = NonNullable<ProviderCapabilities[Operation]>[number];
+
+/** What routing knows of a request for each operation. */
+export type ProfileOf<Operation extends OperationName> = Extract<RequestProfile, { operation: Operation }>;
+
+export type AnyVariant = VariantOf<OperationName>;
 
 /** A provider and the variant of it that will serve the request. */
-export interface RouteCandidate {
+export interface RouteCandidate<Operation extends OperationName = OperationName> {
   adapter: BackdropAdapter;
-  variant: AnyVariant;
+  variant: VariantOf<Operation>;
 }
+
+type VariantCheck<Operation extends OperationName> = (
+  variant: VariantOf<Operation>,
+  profile: ProfileOf<Operation>,
+  who: string,
+) => DeclineReason[];
+
+/** One check per operation; indexing it by a generic operation keeps variant and profile paired. */
+const variantChecks: { [Operation in OperationName]: VariantCheck<Operation> } = {
+  removeBackground: checkRemoveBackground,
+  replaceBackground: checkReplaceBackground,
+  removeVideoBackground: checkRemoveVideoBackground,
+  connectRealtimeVideo: checkRealtimeVideo,
+};
 
 const operationLabels: Readonly<Record<OperationName, string>> = {
   removeBackground: 'remove an image background',
@@ -34,17 +44,14 @@ const operationLabels: Readonly<Record<OperationName, string>> = {
   connectRealtimeVideo: 'run live video sessions',
 };
 
-function checkVariant(variant: AnyVariant, profile: RequestProfile, who: string): DeclineReason[] {
-  switch (profile.operation) {
-    case 'removeBackground':
-      return checkRemoveBackground(variant as RemoveBackgroundVariant, profile, who);
-    case 'replaceBackground':
-      return checkReplaceBackground(variant as ReplaceBackgroundVariant, profile, who);
-    case 'removeVideoBackground':
-      return checkRemoveVideoBackground(variant as RemoveVideoBackgroundVariant, profile, who);
-    case 'connectRealtimeVideo':
-      return checkRealtimeVideo(variant as RealtimeVideoVariant, profile, who);
-  }
+function checkVariant<Operation extends OperationName>(
+  operation: Operation,
+  variant: VariantOf<Operation>,
+  profile: ProfileOf<Operation>,
+  who: string,
+): DeclineReason[] {
+  const check: VariantCheck<Operation> = variantChecks[operation];
+  return check(variant, profile, who);
 }
 
 function implementsOperation(adapter: BackdropAdapter, operation: OperationName): boolean {
@@ -53,24 +60,26 @@ function implementsOperation(adapter: BackdropAdapter, operation: OperationName)
     : adapter[operation] !== undefined;
 }
 
-interface AdapterVerdict {
-  accepted?: AnyVariant;
+interface AdapterVerdict<Operation extends OperationName> {
+  accepted?: VariantOf<Operation>;
   reasons: DeclineReason[];
 }
 
-function judgeAdapter(
+function judgeAdapter<Operation extends OperationName>(
   adapter: BackdropAdapter,
-  profile: RequestProfile,
+  operation: Operation,
+  profile: ProfileOf<Operation>,
   model: string | undefined,
-): AdapterVerdict {
-  const variants: readonly AnyVariant[] = adapter.capabilities[profile.operation] ?? [];
-  if (variants.length === 0 || !implementsOperation(adapter, profile.operation)) {
+): AdapterVerdict<Operation> {
+  const declared: ProviderCapabilities[Operation] = adapter.capabilities[operation];
+  const variants: readonly VariantOf<Operation>[] = declared ?? [];
+  if (variants.length === 0 || !implementsOperation(adapter, operation)) {
     return {
       reasons: [
         {
           code: 'unsupported',
           field: 'operation',
-          message: `${adapter.displayName} cannot ${operationLabels[profile.operation]}`,
+          message: `${adapter.displayName} cannot ${operationLabels[operation]}`,
         },
       ],
     };
@@ -87,12 +96,12 @@ function judgeAdapter(
       ],
     };
   }
-  const who = (variant: AnyVariant) =>
+  const who = (variant: VariantOf<Operation>) =>
     variants.length > 1 ? `${adapter.displayName} ${variant.model}` : adapter.displayName;
   // Report the variants that came closest (fewest reasons), every one of them on a tie.
   let closest: DeclineReason[][] = [];
   for (const variant of considered) {
-    const reasons = checkVariant(variant, profile, who(variant));
+    const reasons = checkVariant(operation, variant, profile, who(variant));
     if (reasons.length === 0) return { accepted: variant, reasons: [] };
     const fewest = closest[0]?.length ?? Number.POSITIVE_INFINITY;
     if (reasons.length < fewest) closest = [reasons];
@@ -102,7 +111,8 @@ function judgeAdapter(
   if (model !== undefined) {
     // A pinned model that cannot serve: say which of the provider's other variants can.
     const alternative = variants.find(
-      (variant) => variant.model !== model && checkVariant(variant, profile, who(variant)).length === 0,
+      (variant) =>
+        variant.model !== model && checkVariant(operation, variant, profile, who(variant)).length === 0,
     );
     if (alternative) {
       return {
@@ -117,9 +127,9 @@ function judgeAdapter(
   return { reasons };
 }
 
-export interface RouteOptions {
+export interface RouteOptions<Operation extends OperationName> {
   adapters: readonly BackdropAdapter[];
-  profile: RequestProfile;
+  profile: ProfileOf<Operation>;
   provider?: string | undefined;
   model?: string | undefined;
   /** The caller's per-provider options, keyed by provider id. */
@@ -132,8 +142,19 @@ export interface RouteOptions {
  * error says why each declined: `invalid_input` when the one provider asked for rejects a value,
  * `unsupported` otherwise.
  */
-export function routeRequest(options: RouteOptions): RouteCandidate[] {
+export function routeRequest<Operation extends OperationName>(
+  options: RouteOptions<Operation>,
+): RouteCandidate<Operation>[] {
   const { adapters, profile, provider, model, providerOptions } = options;
+  const configured = adapters.map((adapter) => adapter.provider);
+  const stray = Object.keys(providerOptions ?? {}).find((key) => !configured.includes(key));
+  if (stray !== undefined) {
+    throw new BackdropError({
+      code: 'invalid_input',
+      field: `providerOptions.${stray}`,
+      message: `providerOptions.${stray}: ${JSON.stringify(stray)} is not a configured provider, so these options would be ignored; configured: ${configured.join(', ')}`,
+    });
+  }
   let considered = adapters;
   if (provider !== undefined) {
     const chosen = adapters.find((adapter) => adapter.provider === provider);
@@ -147,15 +168,14 @@ export function routeRequest(options: RouteOptions): RouteCandidate[] {
     considered = [chosen];
   }
 
-  const candidates: RouteCandidate[] = [];
+  const operation = profile.operation as Operation;
+  const candidates: RouteCandidate<Operation>[] = [];
   const declinations: ProviderDeclination[] = [];
   for (const adapter of considered) {
     const ownOptions = providerOptions?.[adapter.provider];
     const pinned =
-      ownOptions === undefined
-        ? undefined
-        : adapter.prepareProviderOptions?.(profile.operation, ownOptions).model;
-    const verdict = judgeAdapter(adapter, profile, model ?? pinned);
+      ownOptions === undefined ? undefined : adapter.prepareProviderOptions?.(operation, ownOptions).model;
+    const verdict = judgeAdapter(adapter, operation, profile, model ?? pinned);
     if (verdict.accepted) candidates.push({ adapter, variant: verdict.accepted });
     else declinations.push({ provider: adapter.provider, reasons: verdict.reasons });
   }

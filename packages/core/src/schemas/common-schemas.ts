@@ -73,6 +73,8 @@ export const callOptionsShape = {
     .optional(),
   /** On a retryable failure, try the next capable provider. */
   fallback: z.boolean(rule('must be true or false')).optional(),
+  /** Resend a start whose answer was lost after sending (it may pay twice); off by default. */
+  resendUnconfirmedStart: z.boolean(rule('must be true or false')).optional(),
   /** Download every output before returning (reports `downloading` progress). */
   download: z.boolean(rule('must be true or false')).optional(),
   onProgress: z

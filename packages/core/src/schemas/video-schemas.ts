@@ -12,6 +12,14 @@ const blurStrengthSchema = z
 const backgroundChoices = `"transparent", "blur", a colour (${namedColors.join(', ')}, #rrggbb), or { type: "transparent" | "color" | "blur" | "image", ... }`;
 
 /**
+ * Whether a string is meant as a background shorthand (`transparent`, `blur`, a colour name or
+ * `#rrggbb`) rather than an image's path or URL; the schema then says if the name is known.
+ */
+export function isBackgroundShorthand(value: string): boolean {
+  return /^(#[0-9a-f]{6}|[a-z]+)$/i.test(value.trim());
+}
+
+/**
  * A background: the shorthand strings `transparent`, `blur`, a colour name or `#rrggbb`, or an
  * object `{ type: 'color', color }`, `{ type: 'blur', strength }`, `{ type: 'image', image }`.
  */

@@ -1,3 +1,4 @@
+import type { DownloadedFile } from '../download/safe-download.js';
 import type {
   RealtimeVideoCall,
   RemoveBackgroundCall,
@@ -14,6 +15,12 @@ export interface CallContext {
   signal: AbortSignal;
   /** The fetch to use (the caller's, or the global one). */
   fetch: typeof fetch;
+  /**
+   * Fetches a caller's URL (an input an adapter must read itself) through core's safe download:
+   * http(s) only, a size cap, no loopback, private or link-local address (first URL and
+   * redirects) unless the caller allowed it, retried like every download. Refusals name `field`.
+   */
+  download(url: string, field: string): Promise<DownloadedFile>;
   /** Upload progress, for adapters that can observe it. */
   onUploadProgress?: ((loadedBytes: number, totalBytes: number) => void) | undefined;
 }

@@ -50,4 +50,6 @@ export interface JobStart {
   handle: JobHandle;
   /** The job's state as the start call reported it; a synchronous provider answers `completed`. */
   update: JobUpdate;
+  /** What the adapter could not honour exactly when it mapped the request; they reach the result. */
+  warnings?: readonly BackdropWarning[] | undefined;
 }

@@ -18,6 +18,19 @@ export const contentTypeOfFormat: Readonly<Record<MediaFormat, string>> = {
   mkv: 'video/x-matroska',
 };
 
+/** The usual file extension of each format (JPEG is written `.jpg`). */
+export const fileExtensionOfFormat: Readonly<Record<MediaFormat, string>> = {
+  png: 'png',
+  jpeg: 'jpg',
+  webp: 'webp',
+  gif: 'gif',
+  avif: 'avif',
+  mp4: 'mp4',
+  mov: 'mov',
+  webm: 'webm',
+  mkv: 'mkv',
+};
+
 export const formatLabels: Readonly<Record<MediaFormat, string>> = {
   png: 'PNG',
   jpeg: 'JPEG',

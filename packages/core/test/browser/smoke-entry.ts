@@ -16,7 +16,12 @@ async function runSmoke(request: SmokeRequest) {
       output: { ...defaultOutput(call), files: [{ url: request.outputUrl, contentType: 'image/png' }] },
     }),
   });
-  const backdrop = createBackdrop({ providers: [adapter], pollIntervalMs: 5 });
+  const backdrop = createBackdrop({
+    providers: [adapter],
+    pollIntervalMs: 5,
+    // The test's output server is on loopback: allowed by name, as an intranet would be.
+    allowPrivateAddresses: ['127.0.0.1'],
+  });
   const events: ProgressEvent['type'][] = [];
   const result = await backdrop.removeBackground({
     image: new Blob([request.image as Uint8Array<ArrayBuffer>], { type: 'image/png' }),

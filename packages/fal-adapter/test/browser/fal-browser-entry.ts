@@ -12,6 +12,8 @@ async function run(request: Request) {
   const backdrop = createBackdrop({
     providers: [createFal({ proxyUrl: request.proxyUrl })],
     pollIntervalMs: 20,
+    // The emulator serves outputs on loopback: allowed explicitly.
+    allowPrivateAddresses: ['127.0.0.1'],
   });
   const events: string[] = [];
   const removed = await backdrop.removeBackground({

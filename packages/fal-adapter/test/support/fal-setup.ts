@@ -29,6 +29,8 @@ export async function startFalHarness(
     fetch: emulator.fetch,
     pollIntervalMs: 20,
     retry: { initialDelayMs: 10, maxDelayMs: 50 },
+    // The emulator serves outputs on loopback: allowed explicitly, as an intranet host would be.
+    allowPrivateAddresses: ['127.0.0.1'],
     ...options.backdrop,
   });
   return {
