@@ -32,6 +32,7 @@ export type { BackdropJob, JobStatus, JobWaitOptions } from './orchestration/bac
 export { defaultRetryOptions, type RetryOptions, retryDelay, withRetries } from './orchestration/retry.js';
 export { estimateCostUsd, findPrice, priceTable, type Usage } from './pricing/price-table.js';
 export type { RealtimeSession, RealtimeSessionStats } from './realtime/realtime-session.js';
+export { frameContentType } from './realtime/realtime-frame.js';
 export type { BackdropOutput } from './results/backdrop-output.js';
 export type { BackdropResult, ImageResult, VideoResult } from './results/results.js';
 export type { RemoveBackgroundRequest, ReplaceBackgroundRequest } from './schemas/image-schemas.js';
