@@ -42,15 +42,13 @@ export function createFalRealtimeTokens(provider: FalTokenProvider, lifetimeSeco
     try {
       token = await provider(app);
     } catch (error) {
-      const mapped = toBackdropError(error, 'fal');
-      throw BackdropError.isInstance(error)
-        ? mapped
-        : new BackdropError({
-            code: 'auth',
-            provider: 'fal',
-            message: `the fal realtime token provider failed: ${mapped.message}`,
-            cause: error,
-          });
+      if (BackdropError.isInstance(error)) throw toBackdropError(error, 'fal');
+      throw new BackdropError({
+        code: 'auth',
+        provider: 'fal',
+        message: `the fal realtime token provider failed: ${error instanceof Error ? error.message : String(error)}`,
+        cause: error,
+      });
     }
     const claimed = expiryOf(token);
     const configured = lifetimeSeconds === undefined ? undefined : fetchedAt + lifetimeSeconds * 1000;

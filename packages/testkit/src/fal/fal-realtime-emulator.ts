@@ -290,6 +290,10 @@ export function createRealtimeEmulator(
       );
       return true;
     },
+    /** Makes every token minted so far expire now, as a revoked or lapsed token would. */
+    revokeTokens(): void {
+      for (const issued of tokens.values()) issued.expiresAt = 0;
+    },
     /** Resolves once every token minted so far has expired. */
     async tokensExpired(): Promise<void> {
       const last = Math.max(0, ...[...tokens.values()].map((issued) => issued.expiresAt));
