@@ -14,6 +14,8 @@ export interface RealtimeSessionStats {
   framesReceived: number;
   /** Frames never sent because a newer one replaced them, or sent and never answered. */
   framesDropped: number;
+  /** Frames sent and not answered yet (they were sent with the background of their time). */
+  framesInFlight: number;
   reconnects: number;
   latencyMs: { last: number; median: number; p95: number } | undefined;
   connectedSeconds: number;
@@ -247,6 +249,7 @@ export async function openRealtimeSession(options: RealtimeSessionOptions): Prom
       const connectedSeconds = ((endedAt ?? Date.now()) - openedAt) / 1_000;
       return {
         ...counters,
+        framesInFlight: inFlight.length,
         latencyMs: latency.summary(),
         connectedSeconds,
         estimatedCostUsd: estimateCostUsd(options.price, { seconds: connectedSeconds }),
