@@ -31,8 +31,8 @@ export { type LocalFileReader, type PreparedMedia, prepareMedia } from './media/
 export type { BackdropJob, JobStatus, JobWaitOptions } from './orchestration/backdrop-job.js';
 export { defaultRetryOptions, type RetryOptions, retryDelay, withRetries } from './orchestration/retry.js';
 export { estimateCostUsd, findPrice, priceTable, type Usage } from './pricing/price-table.js';
-export type { RealtimeSession, RealtimeSessionStats } from './realtime/realtime-session.js';
 export { frameContentType } from './realtime/realtime-frame.js';
+export type { RealtimeSession, RealtimeSessionStats } from './realtime/realtime-session.js';
 export type { BackdropOutput } from './results/backdrop-output.js';
 export type { BackdropResult, ImageResult, VideoResult } from './results/results.js';
 export type { RemoveBackgroundRequest, ReplaceBackgroundRequest } from './schemas/image-schemas.js';

@@ -165,7 +165,13 @@ export function createFalRealtimeConnector(options: FalRealtimeConnectorOptions)
         );
       },
     });
-    context.signal.addEventListener('abort', () => retire(), { once: true });
+    context.signal.addEventListener(
+      'abort',
+      () => {
+        if (retire()) events.onClose({ expected: true });
+      },
+      { once: true },
+    );
 
     return {
       send(frame, background) {
