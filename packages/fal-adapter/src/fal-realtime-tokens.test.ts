@@ -36,7 +36,7 @@ describe('live session tokens', () => {
     expect(await tokens.fresh('app')).toBe('opaque-1');
     vi.advanceTimersByTime(200);
     expect(await tokens.fresh('app')).toBe('opaque-2');
-    tokens.refused('opaque-2');
+    tokens.refused();
     expect(await tokens.fresh('app')).toBe('opaque-3');
   });
 

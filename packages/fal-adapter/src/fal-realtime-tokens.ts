@@ -73,9 +73,9 @@ export function createFalRealtimeTokens(provider: FalTokenProvider, lifetimeSeco
       }
       return fetching.token;
     },
-    /** Forgets a token the service refused, so the next connection fetches another. */
-    refused(token: string | undefined): void {
-      if (token === undefined || cached?.token === token) cached = undefined;
+    /** Forgets the kept token after the service refused one, so the next connection fetches another. */
+    refused(): void {
+      cached = undefined;
     },
   };
 }

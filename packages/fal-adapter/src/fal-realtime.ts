@@ -67,6 +67,8 @@ function endingOf(message: unknown): { cause?: BackdropError; unauthorized?: boo
 }
 
 const closeCodeRange = { min: 1001, max: 4999 };
+/** How long close() waits for the socket's close handshake. */
+const closeWaitMs = 2_000;
 
 export interface FalRealtimeConnectorOptions {
   getClient: () => FalClient;
@@ -99,9 +101,12 @@ export function createFalRealtimeConnector(options: FalRealtimeConnectorOptions)
     await backgrounds.prepare(call.background);
     const key = keys.acquire(call.model);
     let retired = false;
-    let usedToken: string | undefined;
     let sentAnything = false;
     let sending: Promise<void> = Promise.resolve();
+    let socketClosed: () => void = () => {};
+    const socketGone = new Promise<void>((resolve) => {
+      socketClosed = resolve;
+    });
 
     // Retires this fal connection for good: its state machine goes idle and its key is given
     // back, reusable at once if no socket was ever opened for it.
@@ -121,16 +126,14 @@ export function createFalRealtimeConnector(options: FalRealtimeConnectorOptions)
       // Core sends the newest frame only when the service has room: no extra throttle here.
       throttleInterval: 0,
       // Tokens come through the adapter's cache, which replaces one near expiry before use;
-      // fal's own refresh timer would fetch tokens it never uses.
-      tokenProvider: async (socketApp) => {
-        usedToken = await tokens.fresh(socketApp);
-        return usedToken;
-      },
+      // fal's own refresh timer would fetch tokens it never uses. (For a reused key fal keeps
+      // the first connect's tokenProvider: it must hold no state of this connection.)
+      tokenProvider: (socketApp) => tokens.fresh(socketApp),
       async decodeMessage(data: unknown) {
         const message = await decodeFalMessage(data);
         const ending = retired ? undefined : endingOf(message);
         if (ending) {
-          if (ending.unauthorized) tokens.refused(usedToken);
+          if (ending.unauthorized) tokens.refused();
           else if (ending.cause) events.onError(ending.cause);
           ended(1000, ending.cause);
         }
@@ -146,7 +149,10 @@ export function createFalRealtimeConnector(options: FalRealtimeConnectorOptions)
         const isClose = code !== undefined && error.message.startsWith('Error closing');
         if (retired) {
           // Our own close of an open socket ends with 1005: the socket is gone, the key reusable.
-          if (isClose) keys.settled(key);
+          if (isClose) {
+            keys.settled(key);
+            socketClosed();
+          }
           return;
         }
         if (isClose && code >= closeCodeRange.min && code <= closeCodeRange.max) {
@@ -196,7 +202,18 @@ export function createFalRealtimeConnector(options: FalRealtimeConnectorOptions)
           );
       },
       async close() {
-        if (retire()) events.onClose({ expected: true });
+        if (!retire()) return;
+        events.onClose({ expected: true });
+        if (!sentAnything) return;
+        // Closed means closed: wait (briefly) for the socket to finish closing.
+        let timer: ReturnType<typeof setTimeout> | undefined;
+        await Promise.race([
+          socketGone,
+          new Promise((resolve) => {
+            timer = setTimeout(resolve, closeWaitMs);
+          }),
+        ]);
+        clearTimeout(timer);
       },
     };
   };

@@ -1,6 +1,8 @@
-import type { FalEmulator } from '@backdrop/testkit';
+import { createBackdrop, type RealtimeFrame } from '@backdrop/core/node';
+import { type FalEmulator, startFalEmulator } from '@backdrop/testkit';
 import sharp from 'sharp';
 import WebSocket from 'ws';
+import { createFal, type FalOptions } from '../../src/node.js';
 
 /**
  * fal's client opens `wss://fal.run/<app>/realtime` with the global WebSocket and offers no
@@ -38,4 +40,27 @@ export async function makeCameraFrame(width = 64, height = 48): Promise<Uint8Arr
       .jpeg()
       .toBuffer(),
   );
+}
+
+export interface LiveEmulatorOptions {
+  fal?: FalOptions;
+  frameDelayMs?: number;
+}
+
+/** The fal emulator with its WebSocket installed, and a Backdrop on a fal adapter with a key. */
+export async function startLiveEmulator(options: LiveEmulatorOptions = {}) {
+  const emulator = await startFalEmulator({ realtimeFrameDelayMs: options.frameDelayMs });
+  const restore = installEmulatorWebSocket(emulator);
+  const backdrop = createBackdrop({
+    providers: [createFal({ credentials: 'test-fal-key', fetch: emulator.fetch, ...options.fal })],
+  });
+  return { emulator, restore, backdrop };
+}
+
+/** The top-left pixel of a processed frame, as [red, green, blue]. */
+export async function cornerOf(result: RealtimeFrame): Promise<number[]> {
+  const { data } = await sharp(result.data ?? new Uint8Array())
+    .raw()
+    .toBuffer({ resolveWithObject: true });
+  return [data[0] ?? 0, data[1] ?? 0, data[2] ?? 0];
 }
