@@ -153,7 +153,7 @@ export async function openRealtimeSession(options: RealtimeSessionOptions): Prom
         finish();
         return;
       }
-      lastDropCause = details.cause ?? lastDropCause;
+      lastDropCause = details.cause;
       void reconnect(details.code);
     },
   };
