@@ -48,6 +48,10 @@ let captureTimer: ReturnType<typeof setInterval> | undefined;
 let statsTimer: ReturnType<typeof setInterval> | undefined;
 let shownUrl: string | undefined;
 const receivedAt: number[] = [];
+// "Live." is said only once a frame sent since the last start, switch or error came back
+// processed: answers to frames already in flight at a switch do not count.
+let awaitingFrame = true;
+let answersToSkip = 0;
 
 function chosenBackground(): BackgroundInput {
   const kind = (document.querySelector('input[name="kind"]:checked') as HTMLInputElement | null)?.value;
@@ -71,7 +75,8 @@ async function captureFrame(canvas: HTMLCanvasElement): Promise<void> {
   canvas.height = camera.videoHeight;
   canvas.getContext('2d')?.drawImage(camera, 0, 0);
   const blob = await new Promise<Blob | null>((resolve) => canvas.toBlob(resolve, 'image/jpeg', 0.8));
-  if (blob && session) session.send(new Uint8Array(await blob.arrayBuffer()));
+  // Backdrop sends the JPEG as fal's live app reads it (a data URI); the Blob goes as it is.
+  if (blob && session) session.send(blob);
 }
 
 function showStats(): void {
@@ -92,9 +97,16 @@ async function start(): Promise<void> {
     camera.srcObject = stream;
     await camera.play();
     say('Connecting...');
-    session = await backdrop.connectRealtimeVideo({ background: chosenBackground() });
-    session.onFrame((frame) => {
+    const live = await backdrop.connectRealtimeVideo({ background: chosenBackground() });
+    session = live;
+    awaitingFrame = true;
+    live.onFrame((frame) => {
       receivedAt.push(performance.now());
+      if (answersToSkip > 0) answersToSkip--;
+      else if (awaitingFrame) {
+        awaitingFrame = false;
+        say('Live.');
+      }
       const url = frame.data
         ? URL.createObjectURL(
             new Blob([frame.data as Uint8Array<ArrayBuffer>], { type: frame.contentType ?? 'image/jpeg' }),
@@ -105,36 +117,48 @@ async function start(): Promise<void> {
       shownUrl = url;
       output.src = url;
     });
-    session.onError((error) => say(`The live session reported: ${error.message}`));
+    let lastError: string | undefined;
+    live.onError((error) => {
+      lastError = error.message;
+      awaitingFrame = true;
+      say(`The live session reported: ${error.message}`);
+    });
+    // The session can end on its own (it gave up reconnecting): say so, and offer Start again.
+    void live.closed.then(() => {
+      if (session !== live) return;
+      void stop(lastError ? `The live session reported: ${lastError}` : 'The live session ended.');
+    });
     const canvas = document.createElement('canvas');
     captureTimer = setInterval(() => void captureFrame(canvas), 1000 / framesPerSecond);
     statsTimer = setInterval(showStats, 250);
     stopButton.disabled = false;
-    say('Live.');
+    say('Waiting for the first processed frame...');
   } catch (error) {
-    say(`Could not start: ${explain(error)}`);
-    await stop();
+    await stop(`Could not start: ${explain(error)}`);
   }
 }
 
-async function stop(): Promise<void> {
+async function stop(message = 'Stopped.'): Promise<void> {
   clearInterval(captureTimer);
   clearInterval(statsTimer);
-  await session?.close();
+  const ending = session;
   session = undefined;
+  await ending?.close();
   for (const track of stream?.getTracks() ?? []) track.stop();
   stream = undefined;
   camera.srcObject = null;
   startButton.disabled = false;
   stopButton.disabled = true;
-  say('Stopped.');
+  say(message);
 }
 
 async function switchBackground(): Promise<void> {
   if (!session) return;
   try {
     await session.setBackground(chosenBackground());
-    say('Live.');
+    awaitingFrame = true;
+    answersToSkip = session.stats().framesInFlight;
+    say('Switching the background...');
   } catch (error) {
     say(`That background cannot be used: ${explain(error)}`);
   }

@@ -38,6 +38,12 @@ async function waitForCorner(expected: number[], tolerance: number): Promise<num
   throw new Error(`the output corner stayed ${JSON.stringify(last)}, not near ${JSON.stringify(expected)}`);
 }
 
+async function waitForStatus(expected: string): Promise<void> {
+  await page.waitForFunction((text) => document.getElementById('status')?.textContent === text, expected, {
+    timeout: 20_000,
+  });
+}
+
 beforeAll(async () => {
   emulator = await startFalEmulator();
   server = await startWebcamServer({ credentials: 'test-fal-key', fetch: emulator.fetch });
@@ -64,15 +70,19 @@ afterAll(async () => {
 });
 
 describe('the realtime webcam page', () => {
-  it('shows the camera and the processed output with the chosen colour, and reports fps and latency', async () => {
+  it('shows the camera and the processed output with the chosen colour at a live fps, and reports latency', async () => {
     await page.selectOption('#color', 'blue');
     await page.click('#start');
-    await page.waitForFunction(() => document.getElementById('status')?.textContent === 'Live.', undefined, {
+    await waitForStatus('Live.');
+    // Frames keep coming: several a second, as the JPEG Blobs the page sends reach the strict app as data URIs.
+    await page.waitForFunction(() => Number(document.getElementById('fps')?.textContent) >= 2, undefined, {
       timeout: 20_000,
     });
-    await page.waitForFunction(() => Number(document.getElementById('fps')?.textContent) > 0, undefined, {
-      timeout: 20_000,
-    });
+    const answered = emulator.realtime.stats.framesAnswered;
+    await expect
+      .poll(() => emulator.realtime.stats.framesAnswered, { timeout: 20_000 })
+      .toBeGreaterThanOrEqual(answered + 10);
+    expect(emulator.realtime.stats.framesRefused).toBe(0);
     expect(await waitForCorner([0, 0, 255], 50)).toHaveLength(3);
     expect(Number(await page.textContent('#latency'))).toBeGreaterThan(0);
     // The camera preview is live too.
@@ -114,7 +124,52 @@ describe('the realtime webcam page', () => {
     await waitForCorner([255, 0, 255], 50);
   });
 
+  it('does not say "Live." while every frame fails, and says why the session ended', async () => {
+    // A PNG whose header is sound but whose pixels are cut off: accepted up front, failed by the app.
+    const whole = await sharp({
+      create: {
+        width: 64,
+        height: 64,
+        channels: 3,
+        background: '#808080',
+        noise: { type: 'gaussian', mean: 128, sigma: 60 },
+      },
+    })
+      .png()
+      .toBuffer();
+    const refused = emulator.realtime.stats.framesRefused;
+    // Every status the page shows from the switch on, until the session has ended.
+    await page.evaluate(() => {
+      const status = document.getElementById('status') as HTMLElement;
+      const seen: string[] = [];
+      (window as unknown as { statusesSeen: Promise<string[]> }).statusesSeen = new Promise((resolve) => {
+        new MutationObserver(() => {
+          seen.push(status.textContent ?? '');
+          if (!(document.getElementById('start') as HTMLButtonElement).disabled) resolve(seen);
+        }).observe(status, { childList: true, characterData: true, subtree: true });
+      });
+    });
+    await page.setInputFiles('#image', {
+      name: 'cut.png',
+      mimeType: 'image/png',
+      buffer: whole.subarray(0, Math.floor(whole.length / 2)),
+    });
+    await page.check('input[name="kind"][value="image"]');
+    const statuses = await page.evaluate(
+      () => (window as unknown as { statusesSeen: Promise<string[]> }).statusesSeen,
+    );
+    expect(emulator.realtime.stats.framesRefused).toBeGreaterThan(refused);
+    expect(statuses).not.toContain('Live.');
+    expect(statuses.at(-1)).toContain(
+      'The live session reported: the live session ended: the connection dropped again after 5 reconnects',
+    );
+    expect(statuses.at(-1)).toContain('PROCESSING_ERROR');
+  });
+
   it('stops: the camera is released and the session closed', async () => {
+    await page.check('input[name="kind"][value="color"]');
+    await page.click('#start');
+    await waitForStatus('Live.');
     await page.click('#stop');
     await page.waitForFunction(() => document.getElementById('status')?.textContent === 'Stopped.');
     await page.waitForTimeout(300);

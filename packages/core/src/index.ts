@@ -42,6 +42,7 @@ export {
   withRetries,
 } from './orchestration/retry.js';
 export { estimateCostUsd, findPrice, priceTable, type Usage } from './pricing/price-table.js';
+export { frameContentType } from './realtime/realtime-frame.js';
 export type { RealtimeSession, RealtimeSessionStats } from './realtime/realtime-session.js';
 export type { BackdropOutput } from './results/backdrop-output.js';
 export type { BackdropResult, ImageResult, VideoResult } from './results/results.js';

@@ -14,8 +14,11 @@ import { createFalFetch } from './fal-fetch.js';
 import { prepareFalProviderOptions } from './fal-provider-options.js';
 import { createFalQueueClient } from './fal-queue-client.js';
 import { createFalQueueOperation } from './fal-queue-operation.js';
-import { createFalRealtimeConnector, type FalTokenProvider } from './fal-realtime.js';
+import { createFalRealtimeConnector } from './fal-realtime.js';
+import { createFalBackgroundFields } from './fal-realtime-background.js';
+import { createFalConnectionKeys } from './fal-realtime-connection-keys.js';
 import { createFalRealtimeToken } from './fal-realtime-token.js';
+import { createFalRealtimeTokens, type FalTokenProvider } from './fal-realtime-tokens.js';
 import { falRemoveBackground } from './fal-remove-background.js';
 import { falRemoveVideoBackground } from './fal-remove-video-background.js';
 import { falReplaceBackground } from './fal-replace-background.js';
@@ -36,7 +39,10 @@ export interface FalOptions {
    * provider, tokens are minted with the key.
    */
   realtimeTokenProvider?: ((app: string) => Promise<string>) | undefined;
-  /** The tokens' lifetime in seconds, so they are refreshed before they expire. */
+  /**
+   * The tokens' lifetime in seconds, so a token near expiry is replaced before use (by default
+   * the token's own JWT `exp`, else fal's 120 s).
+   */
   realtimeTokenExpirationSeconds?: number | undefined;
 }
 
@@ -109,10 +115,17 @@ export function createFal(options: FalOptions = {}): BackdropAdapter {
       queue,
       falRemoveVideoBackground,
     ),
-    connectRealtimeVideo: createFalRealtimeConnector(
-      () => getClient(),
-      tokenProvider,
-      options.realtimeTokenExpirationSeconds,
-    ),
+    connectRealtimeVideo: createFalRealtimeConnector({
+      getClient,
+      tokens: createFalRealtimeTokens(tokenProvider, options.realtimeTokenExpirationSeconds),
+      keys: createFalConnectionKeys(),
+      // Uploading needs the key (here or behind the proxy); a browser with a token only sends inline.
+      backgrounds: createFalBackgroundFields(
+        credentials || options.proxyUrl
+          ? (bytes, contentType) =>
+              getClient().storage.upload(new Blob([bytes as Uint8Array<ArrayBuffer>], { type: contentType }))
+          : undefined,
+      ),
+    }),
   };
 }

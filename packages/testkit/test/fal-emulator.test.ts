@@ -25,7 +25,8 @@ async function dataUri(): Promise<string> {
 
 describe('fal emulator: queue protocol', () => {
   it('answers status 202 while queued or running and 200 when complete, on both path forms', async () => {
-    emulator = await startFalEmulator({ queueMs: 150, processingMs: 50 });
+    // Queued long enough for the in-progress answers to be read on a loaded machine.
+    emulator = await startFalEmulator({ queueMs: 2_000, processingMs: 50 });
     const submitted = await call('queue.fal.run/fal-ai/bria/background/remove', {
       method: 'POST',
       body: JSON.stringify({ image_url: await dataUri() }),
@@ -48,7 +49,7 @@ describe('fal emulator: queue protocol', () => {
     await vi.waitFor(
       async () => expect((await call(`queue.fal.run/fal-ai/bria/requests/${id}/status`)).status).toBe(200),
       {
-        timeout: 5000,
+        timeout: 15_000,
       },
     );
     const done = await call(`queue.fal.run/fal-ai/bria/requests/${id}/status?logs=1`);

@@ -16,8 +16,12 @@ export interface RealtimeFrame {
 export interface RealtimeConnectionEvents {
   onFrame(frame: RealtimeFrame): void;
   onError(error: BackdropError): void;
-  /** `expected` is true when the close was asked for (close() or a clean end). */
-  onClose(details: { expected: boolean; code?: number | undefined }): void;
+  /**
+   * `expected` is true when the close was asked for (close() or a clean end). An unexpected
+   * close frees the frames in flight at once and makes core reconnect; `cause` says why the
+   * provider ended the connection, when it did (it is reported if the session gives up).
+   */
+  onClose(details: { expected: boolean; code?: number | undefined; cause?: BackdropError | undefined }): void;
 }
 
 /** A live connection an adapter opens; core adds backpressure, stats and reconnects on top. */

@@ -237,8 +237,8 @@ export interface FakeRealtime {
   }>;
   /** Answer the oldest unanswered frame of the latest connection. */
   answer(): void;
-  /** Drop the latest connection unexpectedly. */
-  drop(): void;
+  /** Drop the latest connection unexpectedly, for this reason when given. */
+  drop(cause?: BackdropError): void;
 }
 
 export function createFakeRealtime(capabilities?: ProviderCapabilities): FakeRealtime {
@@ -286,11 +286,11 @@ export function createFakeRealtime(capabilities?: ProviderCapabilities): FakeRea
       answered.set(connection, index + 1);
       connection.events.onFrame({ data: new Uint8Array([index]), contentType: 'image/jpeg' });
     },
-    drop() {
+    drop(cause) {
       const connection = connections.at(-1);
       if (!connection) throw new Error('no connection');
       connection.closed = true;
-      connection.events.onClose({ expected: false, code: 1006 });
+      connection.events.onClose({ expected: false, code: 1006, cause });
     },
   };
 }

@@ -112,7 +112,7 @@ export interface FalEmulator {
   /** The live app's WebSocket side: counters, drops, and a slow mode. */
   readonly realtime: Pick<
     ReturnType<typeof createRealtimeEmulator>,
-    'stats' | 'dropConnections' | 'setFrameDelay'
+    'stats' | 'dropConnections' | 'closeConnections' | 'setFrameDelay' | 'tokensExpired' | 'revokeTokens'
   >;
   /** Rewrites a `wss://fal.run/...` URL to this emulator, for the WebSocket class a test installs. */
   readonly webSocketUrl: (url: string) => string;
