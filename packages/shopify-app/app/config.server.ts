@@ -1,7 +1,14 @@
+import { existsSync } from 'node:fs';
+import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 
-/** The package folder: app/ in development and tests, build/server/ once built; both sit two levels down. */
-export const packageRoot = fileURLToPath(new URL('../../', import.meta.url));
+/** The package folder (holding drizzle/ and data/), from app/ in development or build/server/ once built. */
+export const packageRoot = (() => {
+  let folder = dirname(fileURLToPath(import.meta.url));
+  while (!existsSync(join(folder, 'shopify.app.toml')) && dirname(folder) !== folder)
+    folder = dirname(folder);
+  return folder;
+})();
 
 /** Everything the server reads from its environment, as Shopify's template names it, plus ours. */
 export interface AppEnvironment {

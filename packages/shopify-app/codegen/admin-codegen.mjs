@@ -32,8 +32,8 @@ async function render() {
           [`${outputFolder}/admin.types.d.ts`]: {
             schema: schemaFile,
             plugins: ['typescript'],
-            // The preset's own settings: its operation types Pick from the full object types.
-            config: { defaultScalarType: 'string', scalars: { JSON: 'unknown' } },
+            // The preset's settings (its operation types Pick from the full object types); enums as string unions.
+            config: { defaultScalarType: 'string', scalars: { JSON: 'unknown' }, enumsAsTypes: true },
           },
           [`${outputFolder}/admin.generated.d.ts`]: {
             schema: schemaFile,

@@ -8,13 +8,16 @@ beforeEach(async () => {
 });
 afterEach(() => shop.close());
 
+// biome-ignore lint/suspicious/noExplicitAny: GraphQL answers are read field by field in the assertions below.
+type GraphqlAnswer = Record<string, any>;
+
 async function graphql(query: string, variables: Record<string, unknown> = {}, token = 'token') {
   const response = await fetch(`${shop.origin}/admin/api/2025-10/graphql.json`, {
     method: 'POST',
     headers: { 'content-type': 'application/json', 'x-shopify-access-token': token },
     body: JSON.stringify({ query, variables }),
   });
-  return { status: response.status, body: (await response.json()) as Record<string, any> };
+  return { status: response.status, body: (await response.json()) as GraphqlAnswer };
 }
 
 describe('fake shop', () => {

@@ -1,5 +1,6 @@
 // Every Admin GraphQL operation the app sends (API 2025-10). `pnpm codegen` types them against the
-// pinned schema into app/generated/; none uses a deprecated field or mutation.
+// pinned schema into app/generated/; none uses a deprecated field or mutation. Page sizes are kept
+// small because Shopify charges a connection by the page size asked for, not by what it returns.
 
 export const productsPageQuery = `#graphql
   query BackdropProductsPage($first: Int, $last: Int, $after: String, $before: String, $query: String) {
@@ -55,7 +56,7 @@ export const productMediaQuery = `#graphql
     product(id: $id) {
       id
       title
-      media(first: 250) {
+      media(first: 50) {
         nodes {
           id
           alt
@@ -69,7 +70,7 @@ export const productMediaQuery = `#graphql
           }
         }
       }
-      variants(first: 250) {
+      variants(first: 100) {
         nodes {
           id
           media(first: 1) {
