@@ -356,8 +356,8 @@ export function createRoot(context: ResolverContext) {
           if (input.mediaId && !product.mediaIds.includes(input.mediaId))
             userErrors.push({
               field: ['variants', String(index), 'mediaId'],
-              message: 'Media does not exist',
-              code: 'MEDIA_DOES_NOT_EXIST',
+              message: 'Media does not exist on this product',
+              code: 'INVALID_INPUT',
             });
         });
         if (userErrors.length > 0) return { product: null, productVariants: null, userErrors };
@@ -397,7 +397,7 @@ export function createRoot(context: ResolverContext) {
               userErrors.push({
                 field: ['files', String(index), 'references'],
                 message: `Reference ${reference} does not exist.`,
-                code: 'INVALID',
+                code: 'REFERENCE_TARGET_DOES_NOT_EXIST',
               });
         });
         if (userErrors.length > 0) return { files: null, userErrors };

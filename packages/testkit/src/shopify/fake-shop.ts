@@ -36,6 +36,8 @@ export interface FakeShopCall {
   variables: Record<string, unknown>;
   requestedCost: number;
   throttled: boolean;
+  /** The bucket as the answer reported it. */
+  throttleStatus?: ReturnType<LeakyBucket['status']>;
   errors: readonly string[];
 }
 
@@ -139,6 +141,7 @@ export async function startFakeShop(options: FakeShopOptions = {}): Promise<Fake
     calls.push(call);
     if (!bucket.take(cost)) {
       call.throttled = true;
+      call.throttleStatus = bucket.status();
       // Shopify answers a throttled request with HTTP 200, an error coded THROTTLED and the bucket.
       sendJson(response, 200, {
         errors: [
