@@ -20,6 +20,16 @@ export default defineConfig({
     fs: { allow: ['app', 'node_modules'] },
   },
   plugins: [reactRouter()],
+  // Backdrop's packages are built ESM with native dependencies (sharp, onnxruntime, undici): the
+  // server loads them from node_modules instead of bundling them.
+  ssr: {
+    external: [
+      '@backdrop/core',
+      '@backdrop/fal-adapter',
+      '@backdrop/inferencesh-adapter',
+      '@backdrop/local-adapter',
+    ],
+  },
   build: { assetsInlineLimit: 0 },
   optimizeDeps: { include: ['@shopify/app-bridge-react'] },
 }) satisfies UserConfig;

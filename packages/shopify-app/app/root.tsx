@@ -1,6 +1,9 @@
-import { Links, Meta, Outlet, Scripts, ScrollRestoration } from 'react-router';
+import { Links, Meta, Outlet, Scripts, ScrollRestoration, useLoaderData } from 'react-router';
+
+export const loader = () => ({ demo: process.env.BACKDROP_DEMO === '1' });
 
 export default function App() {
+  const { demo } = useLoaderData<typeof loader>();
   return (
     <html lang="en">
       <head>
@@ -8,6 +11,8 @@ export default function App() {
         <meta name="viewport" content="width=device-width,initial-scale=1" />
         <link rel="preconnect" href="https://cdn.shopify.com/" />
         <link rel="stylesheet" href="https://cdn.shopify.com/static/fonts/inter/v4/styles.css" />
+        {/* Demo only: App Bridge's stand-in must exist before the app hydrates. */}
+        {demo ? <script src="/demo-app-bridge.js" /> : null}
         <Meta />
         <Links />
       </head>

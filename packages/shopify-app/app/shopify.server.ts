@@ -6,6 +6,7 @@ import {
   LogSeverity,
   shopifyApp,
 } from '@shopify/shopify-app-react-router/server';
+import { testConfig } from '@shopify/shopify-app-react-router/test-helpers';
 import { DrizzleSessionStorageSQLite } from '@shopify/shopify-app-session-storage-drizzle';
 import { createAdminOriginFetch } from './admin/admin-origin.server';
 import { readEnvironment } from './config.server';
@@ -18,7 +19,7 @@ if (environment.adminApiOrigin) setAbstractFetchFunc(createAdminOriginFetch(envi
 const sessionStorage_ = new DrizzleSessionStorageSQLite(database(), sessionTable);
 // Tests and the demo run against the fake shop with Shopify's test configuration (its README's pattern).
 const testing = process.env.SHOPIFY_TESTING
-  ? (await import('@shopify/shopify-app-react-router/test-helpers')).testConfig({
+  ? testConfig({
       sessionStorage: sessionStorage_,
       apiVersion: ApiVersion.October25,
       logger: { level: LogSeverity.Error },

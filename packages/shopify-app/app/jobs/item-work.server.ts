@@ -47,7 +47,7 @@ export function createItemWork(options: ItemWorkOptions): WorkHandler {
     if (item.originalBytes) return new Uint8Array(item.originalBytes);
     const url = new URL(item.originalUrl);
     if (!options.imageHosts.includes(url.host))
-      throw new Error(`The image is not on Shopify's CDN (${url.host}); it was not downloaded`);
+      throw new Error(`The image is not on Shopify’s CDN (${url.host}); it was not downloaded`);
     const downloaded = await safeDownload(item.originalUrl, {
       maxBytes: maxImageBytes,
       fetch: options.fetch,
@@ -56,7 +56,7 @@ export function createItemWork(options: ItemWorkOptions): WorkHandler {
     }).catch((error: unknown) => {
       if (error instanceof Error && /larger than/.test(error.message))
         throw new Error(
-          `The image is larger than ${megabytes(maxImageBytes)}, Shopify's limit for product images`,
+          `The image is larger than ${megabytes(maxImageBytes)}, Shopify’s limit for product images`,
         );
       throw error;
     });
