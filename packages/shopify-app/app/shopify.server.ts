@@ -22,6 +22,7 @@ const testing = process.env.SHOPIFY_TESTING
   ? testConfig({
       sessionStorage: sessionStorage_,
       apiVersion: ApiVersion.October25,
+      ...(environment.appUrl ? { appUrl: environment.appUrl } : {}),
       logger: { level: LogSeverity.Error },
     })
   : {};
