@@ -164,7 +164,6 @@ describe('pick → remove → preview → approve 2, reject 1 → write back →
     const firstItemCalls = calls.slice(0, calls.indexOf('BackdropFileReferences fileUpdate') + 1);
     expect(firstItemCalls).toEqual([
       'BackdropProductMedia product',
-      'BackdropProductMedia product',
       'BackdropStagedUploadsCreate stagedUploadsCreate',
       'BackdropProductAttachMedia productUpdate',
       'BackdropMediaStatus nodes',

@@ -137,3 +137,17 @@ describe('fake shop', () => {
     expect(injected.body.data.fileUpdate.userErrors).toEqual([{ message: 'Boom' }]);
   });
 });
+
+describe('fake shop costs', () => {
+  it('charges the actual cost (what came back) and refunds the rest of the requested cost', async () => {
+    const bytes = await readFixture('ruby_mug.jpg');
+    await shop.addProduct({ title: 'Mug', images: [{ bytes, fileName: 'a.jpg' }], variants: [{ title: 'Red', image: 0 }] });
+    const { body } = await graphql(
+      '{ products(first: 10) { nodes { id media(first: 5) { nodes { id ... on MediaImage { image { url } } } } variants(first: 10) { nodes { id } } } } }',
+    );
+    // requested: 2 + 10 × (1 + (2 + 5 × (1 + 1)) + (2 + 10 × 1)); actual: 2 + 1 × (1 + (2 + 1 × 2) + (2 + 1)).
+    expect(body.extensions.cost.requestedQueryCost).toBe(2 + 10 * (1 + 12 + 12));
+    expect(body.extensions.cost.actualQueryCost).toBe(2 + 1 * (1 + 4 + 3));
+    expect(2000 - body.extensions.cost.throttleStatus.currentlyAvailable).toBeLessThanOrEqual(10);
+  });
+});

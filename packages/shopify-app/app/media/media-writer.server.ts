@@ -154,8 +154,10 @@ export function createMediaWriter(options: MediaWriterOptions) {
         Object.assign(state, changes);
         await progress.save(changes);
       };
+      let justRead: string[] | undefined;
       if (state.step === null || state.step === 'reverted') {
         const product = await readProduct(state.productId);
+        justRead = product.mediaIds;
         const position = product.mediaIds.indexOf(state.originalMediaId);
         if (position === -1)
           throw new AdminApiError(
@@ -175,9 +177,10 @@ export function createMediaWriter(options: MediaWriterOptions) {
         });
       }
       if (state.step === 'attaching') {
-        // After a restart here, the media may already be attached: adopt it instead of adding twice.
-        const product = await readProduct(state.productId);
-        let newMediaId = product.mediaIds.find((id) => !(state.mediaBeforeAttach ?? []).includes(id));
+        // Resumed here after a restart, the media may already be attached: adopt it instead of adding
+        // it twice. (A run that just read the product skips the second read.)
+        const mediaNow = justRead ?? (await readProduct(state.productId)).mediaIds;
+        let newMediaId = mediaNow.find((id) => !(state.mediaBeforeAttach ?? []).includes(id));
         if (!newMediaId) {
           const resourceUrl = await stage(result.bytes, result.fileName, result.mimeType);
           const { productUpdate } = await api.request(productAttachMediaMutation, {

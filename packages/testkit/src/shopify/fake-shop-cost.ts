@@ -93,6 +93,88 @@ export function requestedQueryCost(
   return Math.max(1, selectionCost(operation.selectionSet, rootType.name));
 }
 
+/**
+ * What the operation really cost: the same rules over what it returned (a connection costs 2 plus
+ * each node it returned), which Shopify charges in the end, refunding the rest of the requested cost.
+ */
+export function actualQueryCost(
+  schema: GraphQLSchema,
+  document: DocumentNode,
+  data: Record<string, unknown> | null | undefined,
+): number {
+  const fragments = new Map<string, FragmentDefinitionNode>();
+  for (const definition of document.definitions)
+    if (definition.kind === Kind.FRAGMENT_DEFINITION) fragments.set(definition.name.value, definition);
+  const operation = document.definitions.find((definition) => definition.kind === Kind.OPERATION_DEFINITION);
+  if (!operation || operation.kind !== Kind.OPERATION_DEFINITION) return 0;
+  if (operation.operation === 'mutation') return 10 * operation.selectionSet.selections.length;
+  const rootType = schema.getQueryType();
+  if (!rootType || !data) return 1;
+
+  function fieldsOf(selectionSet: SelectionSetNode, typeName: string, value: Record<string, unknown>) {
+    const result: Array<{ name: string; alias: string; selectionSet: SelectionSetNode | undefined; parent: string }> = [];
+    for (const selection of selectionSet.selections) {
+      if (selection.kind === Kind.FIELD)
+        result.push({
+          name: selection.name.value,
+          alias: selection.alias?.value ?? selection.name.value,
+          selectionSet: selection.selectionSet,
+          parent: typeName,
+        });
+      else if (selection.kind === Kind.INLINE_FRAGMENT) {
+        // The answer holds a fragment's fields only when the object was of that type.
+        const condition = selection.typeCondition?.name.value ?? typeName;
+        const applies = selection.selectionSet.selections.some(
+          (inner) => inner.kind === Kind.FIELD && (inner.alias?.value ?? inner.name.value) in value,
+        );
+        if (applies) result.push(...fieldsOf(selection.selectionSet, condition, value));
+      } else {
+        const fragment = fragments.get(selection.name.value);
+        if (fragment) result.push(...fieldsOf(fragment.selectionSet, fragment.typeCondition.name.value, value));
+      }
+    }
+    return result;
+  }
+
+  function cost(selectionSet: SelectionSetNode, typeName: string, value: Record<string, unknown>): number {
+    let total = 0;
+    for (const field of fieldsOf(selectionSet, typeName, value)) {
+      if (!field.selectionSet) continue;
+      const parent = schema.getType(field.parent);
+      const definition = parent && 'getFields' in parent ? parent.getFields()[field.name] : undefined;
+      const named = definition ? getNamedType(definition.type) : undefined;
+      const child = value[field.alias];
+      if (!named) continue;
+      if (named.name.endsWith('Connection') && child && typeof child === 'object') {
+        const connection = child as { nodes?: unknown[]; edges?: Array<{ node?: unknown }> };
+        const nodes = connection.nodes ?? connection.edges?.map((edge) => edge.node) ?? [];
+        const inner = field.selectionSet.selections.find(
+          (selection) => selection.kind === Kind.FIELD && (selection.name.value === 'nodes' || selection.name.value === 'edges'),
+        );
+        const nodeSelection =
+          inner?.kind === Kind.FIELD && inner.name.value === 'edges'
+            ? inner.selectionSet?.selections.find((selection) => selection.kind === Kind.FIELD && selection.name.value === 'node')
+            : inner;
+        const nodeType = named.name.replace(/Connection$/, '');
+        total += 2;
+        for (const node of nodes)
+          if (node && typeof node === 'object' && nodeSelection?.kind === Kind.FIELD && nodeSelection.selectionSet)
+            total += 1 + cost(nodeSelection.selectionSet, (node as { __typename?: string }).__typename ?? nodeType, node as Record<string, unknown>);
+        continue;
+      }
+      const items = Array.isArray(child) ? child : [child];
+      for (const item of items) {
+        total += 1;
+        if (item && typeof item === 'object')
+          total += cost(field.selectionSet, (item as { __typename?: string }).__typename ?? named.name, item as Record<string, unknown>);
+      }
+    }
+    return total;
+  }
+
+  return Math.max(1, cost(operation.selectionSet, rootType.name, data));
+}
+
 /** Shopify's leaky bucket for one app on one shop: points restore at a steady rate up to a maximum. */
 export class LeakyBucket {
   private available: number;
@@ -122,6 +204,12 @@ export class LeakyBucket {
     if (this.currentlyAvailable() < points) return false;
     this.available -= points;
     return true;
+  }
+
+  /** Gives back what a request was charged beyond its actual cost. */
+  refund(points: number): void {
+    this.currentlyAvailable();
+    this.available = Math.min(this.maximumAvailable, this.available + Math.max(0, points));
   }
 
   /** Empties the bucket to a given level (tests use it to provoke throttling). */

@@ -11,7 +11,7 @@ import {
   validate,
 } from 'graphql';
 import { readBody, sendJson } from '../http-helpers.js';
-import { LeakyBucket, requestedQueryCost } from './fake-shop-cost.js';
+import { actualQueryCost, LeakyBucket, requestedQueryCost } from './fake-shop-cost.js';
 import { createRoot, type ResolverContext, storeMedia } from './fake-shop-resolvers.js';
 import { adminSchema } from './fake-shop-schema.js';
 import { createState, type FakeProduct, type FakeShopState, newId } from './fake-shop-state.js';
@@ -35,6 +35,8 @@ export interface FakeShopCall {
   fields: string[];
   variables: Record<string, unknown>;
   requestedCost: number;
+  /** What was charged in the end (undefined when throttled or rejected). */
+  actualCost?: number;
   throttled: boolean;
   /** The bucket as the answer reported it. */
   throttleStatus?: ReturnType<LeakyBucket['status']>;
@@ -154,7 +156,7 @@ export async function startFakeShop(options: FakeShopOptions = {}): Promise<Fake
           },
         ],
         extensions: {
-          cost: { requestedQueryCost: cost, actualQueryCost: null, throttleStatus: bucket.status() },
+          cost: { requestedQueryCost: cost, actualQueryCost: null, throttleStatus: call.throttleStatus },
         },
       });
       return;
@@ -168,11 +170,15 @@ export async function startFakeShop(options: FakeShopOptions = {}): Promise<Fake
       typeResolver: (value) => (value as { __typename?: string }).__typename,
     });
     call.errors = (result.errors ?? []).map((error) => error.message);
+    // Shopify charges what the query really returned and refunds the rest of the requested cost.
+    const actual = Math.min(cost, actualQueryCost(schema, document, result.data as Record<string, unknown>));
+    bucket.refund(cost - actual);
+    call.actualCost = actual;
     sendJson(response, 200, {
       ...(result.errors ? { errors: result.errors.map((error) => error.toJSON()) } : {}),
       data: result.data ?? null,
       extensions: {
-        cost: { requestedQueryCost: cost, actualQueryCost: cost, throttleStatus: bucket.status() },
+        cost: { requestedQueryCost: cost, actualQueryCost: actual, throttleStatus: bucket.status() },
       },
     });
   }
