@@ -1,22 +1,18 @@
 // `pnpm --filter @backdrop/shopify-app demo`: the app against a fake shop (the testkit's sample
 // products and photos) on the local engine, with no Shopify account and no provider key.
-import { spawn, spawnSync } from 'node:child_process';
+import { spawnSync } from 'node:child_process';
 import { existsSync } from 'node:fs';
 import { join } from 'node:path';
-import { fileURLToPath } from 'node:url';
 import { seedSampleCatalogue, startFakeShop } from '@backdrop/testkit';
 import {
   API_KEY,
   API_SECRET_KEY,
   BASE64_HOST,
   getJwt,
-  setUpValidSession,
   TEST_SHOP,
   TEST_SHOP_NAME,
 } from '@shopify/shopify-api/test-helpers';
-import { DrizzleSessionStorageSQLite } from '@shopify/shopify-app-session-storage-drizzle';
-import { openDatabase } from '../app/db/database.server';
-import { sessionTable } from '../app/db/schema';
+import { packageRoot, seedOfflineSession, serveBuiltApp } from './serve-built-app';
 
 if (process.env.NODE_ENV === 'production') {
   console.error(
@@ -25,7 +21,6 @@ if (process.env.NODE_ENV === 'production') {
   process.exit(1);
 }
 
-const packageRoot = fileURLToPath(new URL('..', import.meta.url));
 const port = Number(process.env.PORT || 3457);
 const appUrl = `http://localhost:${port}`;
 
@@ -39,35 +34,13 @@ if (!existsSync(join(packageRoot, 'build/server/index.js'))) {
 }
 
 const databaseUrl = process.env.DATABASE_URL || 'file:data/demo.sqlite';
-const database = openDatabase(databaseUrl);
-await new DrizzleSessionStorageSQLite(database, sessionTable).storeSession(
-  setUpValidSession({ shop: TEST_SHOP }),
-);
-database.$client.close();
-
-const server = spawn(
-  process.execPath,
-  [join(packageRoot, 'node_modules/@react-router/serve/bin.js'), 'build/server/index.js'],
-  {
-    cwd: packageRoot,
-    stdio: ['ignore', 'inherit', 'inherit'],
-    env: {
-      ...process.env,
-      NODE_ENV: 'development',
-      PORT: String(port),
-      BACKDROP_DEMO: '1',
-      SHOPIFY_TESTING: '1',
-      SHOPIFY_API_KEY: API_KEY,
-      SHOPIFY_API_SECRET: API_SECRET_KEY,
-      SHOPIFY_APP_URL: appUrl,
-      SHOPIFY_ADMIN_API_ORIGIN: shop.origin,
-      DATABASE_URL: databaseUrl,
-      // The demo shows the offline engine: provider keys are not passed on.
-      FAL_KEY: '',
-      INFERENCE_API_KEY: '',
-    },
-  },
-);
+await seedOfflineSession(databaseUrl);
+const server = serveBuiltApp({
+  port,
+  adminApiOrigin: shop.origin,
+  databaseUrl,
+  environment: { NODE_ENV: 'development', BACKDROP_DEMO: '1' },
+});
 
 const { token } = await getJwt(TEST_SHOP_NAME, API_KEY, API_SECRET_KEY);
 console.log(`\nFake shop (Admin GraphQL 2025-10): ${shop.origin}`);

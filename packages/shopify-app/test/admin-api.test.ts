@@ -54,7 +54,11 @@ describe('throttle-aware Admin API layer', () => {
       ),
     ]);
     expect(sleeps[0]).toBeGreaterThan(0);
-    expect(api.usage).toMatchObject({ throttled: 1, calls: 2, points: app.shop.calls[start + 1]?.actualCost });
+    expect(api.usage).toMatchObject({
+      throttled: 1,
+      calls: 2,
+      points: app.shop.calls[start + 1]?.actualCost,
+    });
     // Shopify charges what came back, far less than the page sizes asked for.
     expect(app.shop.calls[start + 1]?.actualCost).toBeLessThan(cost / 5);
   });

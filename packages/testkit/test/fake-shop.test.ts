@@ -141,7 +141,11 @@ describe('fake shop', () => {
 describe('fake shop costs', () => {
   it('charges the actual cost (what came back) and refunds the rest of the requested cost', async () => {
     const bytes = await readFixture('ruby_mug.jpg');
-    await shop.addProduct({ title: 'Mug', images: [{ bytes, fileName: 'a.jpg' }], variants: [{ title: 'Red', image: 0 }] });
+    await shop.addProduct({
+      title: 'Mug',
+      images: [{ bytes, fileName: 'a.jpg' }],
+      variants: [{ title: 'Red', image: 0 }],
+    });
     const { body } = await graphql(
       '{ products(first: 10) { nodes { id media(first: 5) { nodes { id ... on MediaImage { image { url } } } } variants(first: 10) { nodes { id } } } } }',
     );

@@ -1,27 +1,22 @@
-import { type ChildProcess, spawn } from 'node:child_process';
+import type { ChildProcess } from 'node:child_process';
 import { mkdirSync, mkdtempSync } from 'node:fs';
 import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { fileURLToPath } from 'node:url';
 import { type FakeShop, launchChromium, seedSampleCatalogue, startFakeShop } from '@backdrop/testkit';
 import {
   API_KEY,
   API_SECRET_KEY,
   BASE64_HOST,
   getJwt,
-  setUpValidSession,
   TEST_SHOP,
   TEST_SHOP_NAME,
 } from '@shopify/shopify-api/test-helpers';
-import { DrizzleSessionStorageSQLite } from '@shopify/shopify-app-session-storage-drizzle';
 import type { Browser, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { openDatabase } from '../../app/db/database.server';
-import { sessionTable } from '../../app/db/schema';
+import { packageRoot, seedOfflineSession, serveBuiltApp } from '../../server/serve-built-app';
 import { appBridgeStub, polarisStub } from './shopify-admin-stubs';
 
-const packageRoot = fileURLToPath(new URL('../..', import.meta.url));
 // Screenshots go to a temporary folder; UPDATE_SCREENSHOTS=1 writes the README's copies in docs/.
 const screenshots = process.env.UPDATE_SCREENSHOTS
   ? join(packageRoot, 'docs')
@@ -58,35 +53,10 @@ beforeAll(async () => {
   shop = await startFakeShop({ shop: TEST_SHOP, restoreRate: 1000 });
   products = await seedSampleCatalogue(shop);
   const databaseUrl = `file:${join(mkdtempSync(join(tmpdir(), 'backdrop-browser-')), 'app.sqlite')}`;
-  const database = openDatabase(databaseUrl);
-  await new DrizzleSessionStorageSQLite(database, sessionTable).storeSession(
-    setUpValidSession({ shop: TEST_SHOP }),
-  );
-  database.$client.close();
+  await seedOfflineSession(databaseUrl);
   const port = await freePort();
-  appUrl = `http://127.0.0.1:${port}`;
-  // The built app, served as in production (react-router build + react-router-serve).
-  server = spawn(
-    process.execPath,
-    [join(packageRoot, 'node_modules/@react-router/serve/bin.js'), 'build/server/index.js'],
-    {
-      cwd: packageRoot,
-      stdio: ['ignore', 'ignore', 'inherit'],
-      env: {
-        ...process.env,
-        PORT: String(port),
-        HOST: '127.0.0.1',
-        SHOPIFY_TESTING: '1',
-        SHOPIFY_API_KEY: API_KEY,
-        SHOPIFY_API_SECRET: API_SECRET_KEY,
-        SHOPIFY_APP_URL: appUrl,
-        SHOPIFY_ADMIN_API_ORIGIN: shop.origin,
-        DATABASE_URL: databaseUrl,
-        FAL_KEY: '',
-        INFERENCE_API_KEY: '',
-      },
-    },
-  );
+  appUrl = `http://localhost:${port}`;
+  server = serveBuiltApp({ port, adminApiOrigin: shop.origin, databaseUrl, stdio: 'ignore' });
   await serverReady(`${appUrl}/`, server);
   browser = await launchChromium();
   const { token } = await getJwt(TEST_SHOP_NAME, API_KEY, API_SECRET_KEY);

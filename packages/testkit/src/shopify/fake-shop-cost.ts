@@ -5,9 +5,21 @@ import {
   getNamedType,
   isCompositeType,
   Kind,
+  type OperationDefinitionNode,
   type SelectionSetNode,
   valueFromASTUntyped,
 } from 'graphql';
+
+/** A document's fragments by name and its (first) operation. */
+function partsOf(document: DocumentNode) {
+  const fragments = new Map<string, FragmentDefinitionNode>();
+  for (const definition of document.definitions)
+    if (definition.kind === Kind.FRAGMENT_DEFINITION) fragments.set(definition.name.value, definition);
+  const operation = document.definitions.find(
+    (definition): definition is OperationDefinitionNode => definition.kind === Kind.OPERATION_DEFINITION,
+  );
+  return { fragments, operation };
+}
 
 /**
  * The requested cost of an operation, as Shopify's calculator documents it: a scalar or enum field
@@ -19,11 +31,8 @@ export function requestedQueryCost(
   document: DocumentNode,
   variables: Record<string, unknown>,
 ): number {
-  const fragments = new Map<string, FragmentDefinitionNode>();
-  for (const definition of document.definitions)
-    if (definition.kind === Kind.FRAGMENT_DEFINITION) fragments.set(definition.name.value, definition);
-  const operation = document.definitions.find((definition) => definition.kind === Kind.OPERATION_DEFINITION);
-  if (!operation || operation.kind !== Kind.OPERATION_DEFINITION) return 0;
+  const { fragments, operation } = partsOf(document);
+  if (!operation) return 0;
   const rootType = operation.operation === 'mutation' ? schema.getMutationType() : schema.getQueryType();
   if (!rootType) return 0;
 
@@ -102,17 +111,19 @@ export function actualQueryCost(
   document: DocumentNode,
   data: Record<string, unknown> | null | undefined,
 ): number {
-  const fragments = new Map<string, FragmentDefinitionNode>();
-  for (const definition of document.definitions)
-    if (definition.kind === Kind.FRAGMENT_DEFINITION) fragments.set(definition.name.value, definition);
-  const operation = document.definitions.find((definition) => definition.kind === Kind.OPERATION_DEFINITION);
-  if (!operation || operation.kind !== Kind.OPERATION_DEFINITION) return 0;
+  const { fragments, operation } = partsOf(document);
+  if (!operation) return 0;
   if (operation.operation === 'mutation') return 10 * operation.selectionSet.selections.length;
   const rootType = schema.getQueryType();
   if (!rootType || !data) return 1;
 
   function fieldsOf(selectionSet: SelectionSetNode, typeName: string, value: Record<string, unknown>) {
-    const result: Array<{ name: string; alias: string; selectionSet: SelectionSetNode | undefined; parent: string }> = [];
+    const result: Array<{
+      name: string;
+      alias: string;
+      selectionSet: SelectionSetNode | undefined;
+      parent: string;
+    }> = [];
     for (const selection of selectionSet.selections) {
       if (selection.kind === Kind.FIELD)
         result.push({
@@ -130,7 +141,8 @@ export function actualQueryCost(
         if (applies) result.push(...fieldsOf(selection.selectionSet, condition, value));
       } else {
         const fragment = fragments.get(selection.name.value);
-        if (fragment) result.push(...fieldsOf(fragment.selectionSet, fragment.typeCondition.name.value, value));
+        if (fragment)
+          result.push(...fieldsOf(fragment.selectionSet, fragment.typeCondition.name.value, value));
       }
     }
     return result;
@@ -149,24 +161,43 @@ export function actualQueryCost(
         const connection = child as { nodes?: unknown[]; edges?: Array<{ node?: unknown }> };
         const nodes = connection.nodes ?? connection.edges?.map((edge) => edge.node) ?? [];
         const inner = field.selectionSet.selections.find(
-          (selection) => selection.kind === Kind.FIELD && (selection.name.value === 'nodes' || selection.name.value === 'edges'),
+          (selection) =>
+            selection.kind === Kind.FIELD &&
+            (selection.name.value === 'nodes' || selection.name.value === 'edges'),
         );
         const nodeSelection =
           inner?.kind === Kind.FIELD && inner.name.value === 'edges'
-            ? inner.selectionSet?.selections.find((selection) => selection.kind === Kind.FIELD && selection.name.value === 'node')
+            ? inner.selectionSet?.selections.find(
+                (selection) => selection.kind === Kind.FIELD && selection.name.value === 'node',
+              )
             : inner;
         const nodeType = named.name.replace(/Connection$/, '');
         total += 2;
         for (const node of nodes)
-          if (node && typeof node === 'object' && nodeSelection?.kind === Kind.FIELD && nodeSelection.selectionSet)
-            total += 1 + cost(nodeSelection.selectionSet, (node as { __typename?: string }).__typename ?? nodeType, node as Record<string, unknown>);
+          if (
+            node &&
+            typeof node === 'object' &&
+            nodeSelection?.kind === Kind.FIELD &&
+            nodeSelection.selectionSet
+          )
+            total +=
+              1 +
+              cost(
+                nodeSelection.selectionSet,
+                (node as { __typename?: string }).__typename ?? nodeType,
+                node as Record<string, unknown>,
+              );
         continue;
       }
       const items = Array.isArray(child) ? child : [child];
       for (const item of items) {
         total += 1;
         if (item && typeof item === 'object')
-          total += cost(field.selectionSet, (item as { __typename?: string }).__typename ?? named.name, item as Record<string, unknown>);
+          total += cost(
+            field.selectionSet,
+            (item as { __typename?: string }).__typename ?? named.name,
+            item as Record<string, unknown>,
+          );
       }
     }
     return total;
