@@ -69,6 +69,8 @@ beforeAll(async () => {
   await probe.close();
   const context = await browser.newContext({ viewport: { width: 1200, height: 900 }, userAgent });
   page = await context.newPage();
+  // Waits on the page's state, never on time; the bound is only for a machine that is very busy.
+  page.setDefaultTimeout(120_000);
   await page.route('https://cdn.shopify.com/**', (route) => {
     const url = route.request().url();
     if (url.endsWith('/app-bridge.js'))
@@ -105,7 +107,7 @@ describe('in Chromium, on the built app', () => {
     await page.locator('s-button', { hasText: 'Start (3 selected)' }).click();
     await page.waitForURL(/\/app\/jobs\//);
     for (const title of ['Ruby Mug', 'Notebook', 'Espresso Cup'])
-      await card(title).and(page.locator('[data-state="ready"]')).waitFor({ timeout: 180_000 });
+      await card(title).and(page.locator('[data-state="ready"]')).waitFor({ timeout: 540_000 });
     // The page survives a reload: the job lives in the database.
     await page.reload();
     await card('Ruby Mug').and(page.locator('[data-state="ready"]')).waitFor();
@@ -121,8 +123,8 @@ describe('in Chromium, on the built app', () => {
     await card('Espresso Cup').locator('s-button', { hasText: 'Reject' }).click();
     await card('Espresso Cup').and(page.locator('[data-state="rejected"]')).waitFor();
     await page.locator('s-button', { hasText: 'Write back 2 approved' }).click();
-    await card('Ruby Mug').and(page.locator('[data-state="written"]')).waitFor({ timeout: 60_000 });
-    await card('Notebook').and(page.locator('[data-state="written"]')).waitFor({ timeout: 60_000 });
+    await card('Ruby Mug').and(page.locator('[data-state="written"]')).waitFor({ timeout: 120_000 });
+    await card('Notebook').and(page.locator('[data-state="written"]')).waitFor({ timeout: 120_000 });
 
     // The shop holds the new media in the old positions, with the old alt text and variants.
     const mug = products.find((product) => product.title === 'Ruby Mug');
@@ -135,8 +137,8 @@ describe('in Chromium, on the built app', () => {
     expect(shop.describeProduct(espresso)).toEqual(before.get(espresso));
 
     await page.locator('s-button', { hasText: 'Revert all' }).click();
-    await card('Ruby Mug').and(page.locator('[data-state="reverted"]')).waitFor({ timeout: 60_000 });
-    await card('Notebook').and(page.locator('[data-state="reverted"]')).waitFor({ timeout: 60_000 });
+    await card('Ruby Mug').and(page.locator('[data-state="reverted"]')).waitFor({ timeout: 120_000 });
+    await card('Notebook').and(page.locator('[data-state="reverted"]')).waitFor({ timeout: 120_000 });
     for (const product of products) expect(shop.describeProduct(product.id)).toEqual(before.get(product.id));
   });
 });
