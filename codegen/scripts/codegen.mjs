@@ -3,6 +3,8 @@
 //   node codegen/scripts/codegen.mjs           regenerate every output
 //   node codegen/scripts/codegen.mjs check     regenerate into a temp folder; fail on any difference
 //   node codegen/scripts/codegen.mjs refresh   download the live specs that have one, then regenerate
+// The Shopify app's Admin types come from codegen/specs/shopify (re-pinned by refresh-shopify-schema.mjs).
+import { spawnSync } from 'node:child_process';
 import { mkdir, mkdtemp, readdir, readFile, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { dirname, join, relative, resolve } from 'node:path';
@@ -98,12 +100,24 @@ async function refresh() {
   await generateInto(repositoryRoot);
 }
 
+/** The Shopify app's Admin GraphQL types, from the pinned schema in codegen/specs/shopify (its own generator). */
+function shopifyAdminCodegen(mode) {
+  const script = join(repositoryRoot, 'packages/shopify-app/codegen/admin-codegen.mjs');
+  const run = spawnSync(process.execPath, [script, ...(mode ? [mode] : [])], { stdio: 'inherit' });
+  if (run.status !== 0) process.exitCode = 1;
+}
+
 const command = process.argv[2] ?? 'generate';
-if (command === 'check') await check();
-else if (command === 'refresh') await refresh();
-else if (command === 'generate') {
+if (command === 'check') {
+  await check();
+  shopifyAdminCodegen('check');
+} else if (command === 'refresh') {
+  await refresh();
+  shopifyAdminCodegen();
+} else if (command === 'generate') {
   const written = await generateInto(repositoryRoot);
   for (const output of written) console.log(`wrote ${relative(process.cwd(), join(repositoryRoot, output))}`);
+  shopifyAdminCodegen();
 } else {
   console.error(`unknown command "${command}": use generate, check or refresh`);
   process.exitCode = 2;

@@ -32,6 +32,16 @@ export { type MediaServer, startMediaServer } from './media-server.js';
 export { makeSampleImage, makeVideoHeader, type SampleImageFormat } from './sample-media.js';
 export { serveSandboxedPlugin } from './sandboxed-plugin.js';
 export { createScheduler } from './scheduler.js';
+export {
+  type FakeShop,
+  type FakeShopCall,
+  type FakeShopOptions,
+  type SampleProductInput,
+  startFakeShop,
+} from './shopify/fake-shop.js';
+export { seedSampleCatalogue } from './shopify/fake-shop-catalogue.js';
+export { LeakyBucket, requestedQueryCost } from './shopify/fake-shop-cost.js';
+export { adminSchema } from './shopify/fake-shop-schema.js';
 export { captureRejection, runConcurrently } from './test-helpers.js';
 export {
   makeSampleVideo,

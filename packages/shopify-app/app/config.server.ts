@@ -1,0 +1,38 @@
+import { existsSync } from 'node:fs';
+import { dirname, join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+
+/** The package folder (holding drizzle/ and data/), from app/ in development or build/server/ once built. */
+export const packageRoot = (() => {
+  let folder = dirname(fileURLToPath(import.meta.url));
+  while (!existsSync(join(folder, 'shopify.app.toml')) && dirname(folder) !== folder)
+    folder = dirname(folder);
+  return folder;
+})();
+
+/** Everything the server reads from its environment, as Shopify's template names it, plus ours. */
+export interface AppEnvironment {
+  apiKey: string;
+  apiSecretKey: string;
+  appUrl: string;
+  scopes: string[];
+  /** `file:` + a SQLite path (relative paths are under the package folder). */
+  databaseUrl: string;
+  /** Send Admin API calls to this origin instead of https://<shop> (the fake shop in the demo and tests). */
+  adminApiOrigin: string | undefined;
+  falKey: string | undefined;
+  inferenceApiKey: string | undefined;
+}
+
+export function readEnvironment(environment: NodeJS.ProcessEnv = process.env): AppEnvironment {
+  return {
+    apiKey: environment.SHOPIFY_API_KEY ?? '',
+    apiSecretKey: environment.SHOPIFY_API_SECRET ?? '',
+    appUrl: environment.SHOPIFY_APP_URL ?? '',
+    scopes: (environment.SCOPES ?? 'write_products,write_files').split(',').filter(Boolean),
+    databaseUrl: environment.DATABASE_URL || 'file:data/backdrop.sqlite',
+    adminApiOrigin: environment.SHOPIFY_ADMIN_API_ORIGIN || undefined,
+    falKey: environment.FAL_KEY || undefined,
+    inferenceApiKey: environment.INFERENCE_API_KEY || undefined,
+  };
+}

@@ -1,0 +1,10 @@
+import { readEnvironment } from '../config.server';
+import { type AppDatabase, openDatabase } from './database.server';
+
+let opened: AppDatabase | undefined;
+
+/** The app's one database, opened (and migrated) on first use from DATABASE_URL. */
+export function database(): AppDatabase {
+  opened ??= openDatabase(readEnvironment().databaseUrl);
+  return opened;
+}

@@ -1,0 +1,136 @@
+import {
+  type Backdrop,
+  type BackdropAdapter,
+  createBackdrop,
+  estimateCostUsd,
+  findPrice,
+  isBackdropError,
+} from '@backdrop/core/node';
+import { createFal } from '@backdrop/fal-adapter';
+import { createInferenceSh } from '@backdrop/inferencesh-adapter';
+import { createLocal } from '@backdrop/local-adapter';
+import type { OperationSettings, ProviderChoice } from './operation-settings';
+
+export interface EngineOptions {
+  falKey?: string | undefined;
+  inferenceApiKey?: string | undefined;
+  /** Adapters to use instead (tests point them at the emulators). */
+  adapters?: readonly BackdropAdapter[];
+}
+
+/**
+ * Core over the adapters the server has keys for; with none, the offline local engine, so a
+ * merchant can remove backgrounds with no provider account. Keys stay here, on the server.
+ */
+export function createEngine(options: EngineOptions): Backdrop {
+  const providers: BackdropAdapter[] = options.adapters
+    ? [...options.adapters]
+    : [
+        ...(options.falKey ? [createFal({ credentials: options.falKey })] : []),
+        ...(options.inferenceApiKey ? [createInferenceSh({ apiKey: options.inferenceApiKey })] : []),
+        createLocal(),
+      ];
+  return createBackdrop({ providers, retry: { maxRetries: 2 } });
+}
+
+export interface ProcessedImage {
+  bytes: Uint8Array;
+  contentType: string;
+  provider: string;
+  seed: number | undefined;
+  costUsd: number | undefined;
+}
+
+function providerOf(choice: ProviderChoice): string | undefined {
+  return choice === 'auto' ? undefined : choice;
+}
+
+/** Runs one operation on one image through core (validation, routing, retries live there). */
+export async function runOperation(
+  backdrop: Backdrop,
+  settings: OperationSettings,
+  image: Uint8Array,
+  options: { provider: ProviderChoice; seed?: number | undefined; signal?: AbortSignal },
+): Promise<ProcessedImage> {
+  const common = {
+    image: new Blob([new Uint8Array(image)]),
+    provider: providerOf(options.provider),
+    signal: options.signal,
+  };
+  const result =
+    settings.kind === 'remove' && settings.background === 'transparent'
+      ? await backdrop.removeBackground(common)
+      : settings.kind === 'remove'
+        ? await backdrop.replaceBackground({ ...common, backgroundColor: '#ffffff' })
+        : settings.kind === 'color'
+          ? await backdrop.replaceBackground({ ...common, backgroundColor: settings.color as `#${string}` })
+          : settings.kind === 'prompt'
+            ? await backdrop.replaceBackground({
+                ...common,
+                prompt: settings.prompt,
+                negativePrompt: settings.negativePrompt,
+                seed: options.seed ?? settings.seed,
+              })
+            : await backdrop.replaceBackground({ ...common, referenceImage: settings.referenceImage });
+  const output = result.outputs[0];
+  if (!output) throw new Error(`${result.provider} returned no image`);
+  return {
+    bytes: await output.bytes(),
+    contentType: output.contentType ?? 'image/png',
+    provider: result.provider,
+    seed: result.seed,
+    costUsd: result.estimatedCostUsd,
+  };
+}
+
+/** The cost shown before a job starts: the chosen provider's published price times the images. */
+export function estimateJobCost(
+  backdrop: Backdrop,
+  settings: OperationSettings,
+  provider: ProviderChoice,
+  images: number,
+): { provider: string; usd: number | undefined } | { provider: undefined; reason: string } {
+  const operation =
+    settings.kind === 'remove' && settings.background === 'transparent'
+      ? 'removeBackground'
+      : 'replaceBackground';
+  const generative = settings.kind === 'prompt' || settings.kind === 'reference';
+  const candidates = backdrop.providers.filter(
+    (summary) =>
+      (provider === 'auto' || summary.provider === provider) &&
+      (summary.capabilities[operation]?.length ?? 0) > 0 &&
+      !(generative && summary.provider === 'local'),
+  );
+  const chosen = candidates[0];
+  if (!chosen)
+    return {
+      provider: undefined,
+      reason: generative
+        ? 'A scene from a prompt or a reference image needs a provider: set FAL_KEY or INFERENCE_API_KEY on the server'
+        : `No configured provider can do this${provider === 'auto' ? '' : ` (${provider} has no key on the server)`}`,
+    };
+  const variant = chosen.capabilities[operation]?.[0];
+  const price = findPrice(chosen.provider, variant?.model ?? '', variant?.price);
+  return { provider: chosen.provider, usd: estimateCostUsd(price, { images }) };
+}
+
+/** An item's error in plain words for the merchant (never a key: core redacts secrets). */
+export function describeFailure(error: unknown): string {
+  if (isBackdropError(error)) {
+    switch (error.code) {
+      case 'moderation':
+        return `The provider refused this image or prompt (moderation): ${error.message}`;
+      case 'invalid_input':
+      case 'unsupported':
+        return error.message;
+      case 'rate_limited':
+      case 'provider_error':
+      case 'timeout':
+      case 'network':
+        return `${error.provider ?? 'The provider'} was unavailable after 3 attempts: ${error.message}`;
+      default:
+        return error.message;
+    }
+  }
+  return error instanceof Error ? error.message : String(error);
+}

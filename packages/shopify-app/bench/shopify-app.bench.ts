@@ -1,0 +1,141 @@
+// `pnpm --filter @backdrop/shopify-app bench`: time per image through the fake shop and the local
+// engine, Admin API points per image written, and a 200-product write-back under Shopify's
+// Standard-plan leaky bucket (2,000 points, 100 restored per second). Prints medians and ratios.
+import { mkdtempSync } from 'node:fs';
+import { availableParallelism, cpus, tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { readFixture, seedSampleCatalogue, startFakeShop } from '@backdrop/testkit';
+import { setUpValidSession, TEST_SHOP } from '@shopify/shopify-api/test-helpers';
+
+const median = (values: number[]) => {
+  const sorted = [...values].sort((a, b) => a - b);
+  return sorted[Math.floor(sorted.length / 2)] ?? 0;
+};
+
+const shop = await startFakeShop({ shop: TEST_SHOP, maximumAvailable: 2000, restoreRate: 100 });
+await seedSampleCatalogue(shop);
+const mug = await readFixture('ruby_mug.jpg');
+const bulk = [];
+for (let index = 0; index < 200; index++)
+  bulk.push(
+    await shop.addProduct({
+      title: `Bulk product ${String(index).padStart(3, '0')}`,
+      images: [{ bytes: mug, fileName: `bulk-${index}.jpg`, alt: `Bulk ${index}` }],
+      variants: [{ title: 'Default Title', image: 0 }],
+    }),
+  );
+
+process.env.SHOPIFY_TESTING = '1';
+process.env.SHOPIFY_API_KEY = 'testApiKey';
+process.env.SHOPIFY_API_SECRET = 'testApiSecretKey';
+process.env.SHOPIFY_APP_URL = 'https://my-test-app.myshopify.io';
+process.env.SHOPIFY_ADMIN_API_ORIGIN = shop.origin;
+process.env.DATABASE_URL = `file:${join(mkdtempSync(join(tmpdir(), 'backdrop-bench-')), 'app.sqlite')}`;
+const shopify = await import('../app/shopify.server');
+await shopify.sessionStorage.storeSession(setUpValidSession({ shop: TEST_SHOP }));
+const { createAdminApi } = await import('../app/admin/admin-api.server');
+const { createItemWork } = await import('../app/jobs/item-work.server');
+const { createInProcessJobRunner } = await import('../app/jobs/job-runner.server');
+const { itemsForProducts } = await import('../app/products/product-catalogue.server');
+const { createJobStore } = await import('../app/jobs/job-store.server');
+const { createEngine } = await import('../app/processing/backdrop-engine.server');
+const { database } = await import('../app/db/app-database.server');
+
+const store = createJobStore(database());
+const backdrop = createEngine({});
+const adminFor = async () =>
+  createAdminApi({
+    shop: TEST_SHOP,
+    graphql: (await shopify.unauthenticated.admin(TEST_SHOP)).admin.graphql,
+  });
+const durations = new Map<string, number[]>();
+const work = createItemWork({
+  store,
+  backdrop,
+  adminFor,
+  imageHosts: [new URL(shop.origin).host],
+  pollIntervalMs: 100,
+});
+const runner = createInProcessJobRunner({
+  store,
+  handle: async (item, kind, signal) => {
+    const started = performance.now();
+    await work(item, kind, signal);
+    durations.set(kind, [...(durations.get(kind) ?? []), performance.now() - started]);
+  },
+});
+
+// 1. Processing: the six sample products' featured images on the local engine (2 at a time).
+const samples = shop.state.products.size - bulk.length;
+const sampleIds = [...shop.state.products.keys()].slice(0, samples);
+const api = await adminFor();
+const processJob = store.createJob({
+  shop: TEST_SHOP,
+  operation: { kind: 'remove', background: 'transparent' },
+  provider: 'local',
+  estimatedCostUsd: 0,
+  items: await itemsForProducts(api, sampleIds, false),
+});
+let started = performance.now();
+runner.notify(TEST_SHOP);
+await runner.idle();
+const processWall = performance.now() - started;
+const processed = store.items(processJob.id);
+
+// 2. Write-back of 200 products' images under the Standard plan's bucket.
+const png = Buffer.from(await readFixture('solidus_notebook.png'));
+const writeJob = store.createJob({
+  shop: TEST_SHOP,
+  operation: { kind: 'remove', background: 'transparent' },
+  provider: 'local',
+  estimatedCostUsd: 0,
+  items: await itemsForProducts(
+    api,
+    bulk.map((product) => product.id),
+    false,
+  ),
+});
+for (const row of store.items(writeJob.id))
+  store.update(row.id, { state: 'approved', resultBytes: png, resultContentType: 'image/png' });
+store.transition(
+  TEST_SHOP,
+  store.items(writeJob.id).map((row) => row.id),
+  ['approved'],
+  'write-queued',
+);
+const originals = new Map(bulk.map((product) => [product.id, shop.describeProduct(product.id).media[0]]));
+const firstCall = shop.calls.length;
+started = performance.now();
+runner.notify(TEST_SHOP);
+await runner.idle();
+const writeWall = performance.now() - started;
+const writeCalls = shop.calls.slice(firstCall);
+const written = store.items(writeJob.id).filter((row) => row.state === 'written').length;
+const points = writeCalls.reduce((total, call) => total + (call.actualCost ?? 0), 0);
+const correct = bulk.every((product) => {
+  const now = shop.describeProduct(product.id);
+  const image = now.media[0];
+  const original = originals.get(product.id);
+  return (
+    now.media.length === 1 &&
+    image?.id !== original?.id &&
+    image?.alt === original?.alt &&
+    now.variants[0]?.mediaId === image?.id
+  );
+});
+
+console.log(
+  `machine: ${cpus()[0]?.model ?? 'unknown CPU'}, ${availableParallelism()} cores, Node ${process.version}`,
+);
+console.log(
+  `processing (local engine, ${processed.length} images, 2 at a time): median ${median(durations.get('process') ?? []).toFixed(0)} ms per image, ${(processWall / processed.length).toFixed(0)} ms per image wall; states ${[...new Set(processed.map((row) => row.state))].join(',')}`,
+);
+console.log(
+  `write-back (fake shop, Standard plan bucket 2000 points, 100/s): ${written}/200 written in ${(writeWall / 1000).toFixed(1)} s (${(writeWall / 200).toFixed(0)} ms per image), median ${median(durations.get('write') ?? []).toFixed(0)} ms per image of work`,
+);
+console.log(
+  `Admin API: ${writeCalls.length - writeCalls.filter((call) => call.throttled).length} calls answered, ${writeCalls.filter((call) => call.throttled).length} THROTTLED answers waited out, ${(points / 200).toFixed(1)} points per image written (actual cost), bound ${(points / 100 / (writeWall / 1000)).toFixed(2)} of the restore rate used`,
+);
+console.log(`every product ended with exactly its new image, its alt text and its variant: ${correct}`);
+await shop.close();
+process.exit(0);
