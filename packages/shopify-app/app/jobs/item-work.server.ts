@@ -53,6 +53,9 @@ export function createItemWork(options: ItemWorkOptions): WorkHandler {
       fetch: options.fetch,
       signal,
       provider: 'shopify',
+      // The configured image hosts are the app's own setting (the demo's fake shop is on
+      // loopback): they may be private; a URL anywhere else was refused above.
+      allowPrivateAddresses: options.imageHosts.map((host) => new URL(`http://${host}`).hostname),
     }).catch((error: unknown) => {
       if (error instanceof Error && /larger than/.test(error.message))
         throw new Error(
