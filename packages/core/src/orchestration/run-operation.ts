@@ -94,7 +94,12 @@ async function startOn(
   const { adapter } = candidate;
   const retry = retryOptionsFor(runtime, plan.options);
   const reporter = new ProgressReporter(adapter.provider, plan.options.onProgress);
-  const context: CallContext = { signal: callSignal.signal, fetch: runtime.fetch };
+  const context: CallContext = {
+    signal: callSignal.signal,
+    fetch: runtime.fetch,
+    onWorkProgress: ({ percent, frames }) =>
+      reporter.emit({ type: 'running', provider: adapter.provider, logs: [], percent, frames }),
+  };
   const handOverOptions = { adapter, context, retry, deadline: callSignal.deadline, reporter };
   const call = await plan.buildCall(candidate, (media, field) =>
     handOverMedia(media, field, handOverOptions),

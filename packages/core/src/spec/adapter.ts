@@ -6,6 +6,7 @@ import type {
 } from './calls.js';
 import type { OperationName, ProviderCapabilities } from './capabilities.js';
 import type { JobHandle, JobStart, JobUpdate } from './job.js';
+import type { WorkProgress } from './progress.js';
 import type { RealtimeConnection, RealtimeConnectionEvents } from './realtime.js';
 
 /** What core gives every adapter call. */
@@ -16,6 +17,8 @@ export interface CallContext {
   fetch: typeof fetch;
   /** Upload progress, for adapters that can observe it. */
   onUploadProgress?: ((loadedBytes: number, totalBytes: number) => void) | undefined;
+  /** Progress of work the adapter does itself (the local engine), reported as `running` events. */
+  onWorkProgress?: ((progress: WorkProgress) => void) | undefined;
 }
 
 /**
