@@ -1,5 +1,5 @@
 // One measurement in a process of its own, so that its peak memory is its own:
-//   node local-engine-run.mjs image <width> <height>    Backdrop's local engine, warm median of 5
+//   node local-engine-run.mjs image <width> <height>    Backdrop's local engine: one run per IPC "run" message
 //   node local-engine-run.mjs imgly <width> <height>    @imgly/background-removal-node (medium), the same
 //   node local-engine-run.mjs frames <count>            the juggling clip's frames removed one by one as images
 //   node local-engine-run.mjs video [frames]            the juggling clip through the video path, green background
@@ -17,7 +17,6 @@ const [kind, ...rest] = process.argv.slice(2);
 const distribution = process.env.BACKDROP_LOCAL_DIST
   ? pathToFileURL(join(process.env.BACKDROP_LOCAL_DIST, 'index.js')).href
   : new URL('../dist/index.js', import.meta.url).href;
-const median = (values) => [...values].sort((a, b) => a - b)[Math.floor(values.length / 2)];
 const peakRssMb = () => Math.round(process.resourceUsage().maxRSS / 1024);
 const fixture = (name) => new URL(`../../testkit/fixtures/${name}`, import.meta.url);
 const clip = fixture('05_default_juggle.mp4');
@@ -36,21 +35,32 @@ function photoOf(width, height) {
     .toBuffer();
 }
 
-/** Warm median of 5 runs after one that loads the model. */
-async function warmMedian(removeOnce) {
-  const times = [];
-  for (let run = 0; run < 6; run++) {
+/**
+ * Runs once per "run" message from the parent, answering with the time it took, so that the
+ * parent can alternate two engines run by run: on a shared machine both see the same load.
+ */
+function serveRuns(removeOnce) {
+  process.on('message', async (message) => {
+    if (message === 'exit') return process.disconnect();
     const started = performance.now();
     await removeOnce();
-    if (run > 0) times.push(performance.now() - started);
-  }
-  return Math.round(median(times));
+    process.send({ ms: performance.now() - started, peakRssMb: peakRssMb() });
+  });
+  process.send('ready');
 }
 
 /** The clip's first `count` frames, each as a PNG. */
 function framesOf(count) {
   const folder = mkdtempSync(join(tmpdir(), 'backdrop-bench-frames-'));
-  spawnSync('ffmpeg', ['-v', 'error', '-i', clip.pathname, '-frames:v', String(count), join(folder, '%03d.png')]);
+  spawnSync('ffmpeg', [
+    '-v',
+    'error',
+    '-i',
+    clip.pathname,
+    '-frames:v',
+    String(count),
+    join(folder, '%03d.png'),
+  ]);
   return Array.from({ length: count }, (_, index) =>
     readFileSync(join(folder, `${String(index + 1).padStart(3, '0')}.png`)),
   );
@@ -59,20 +69,18 @@ function framesOf(count) {
 if (kind === 'image') {
   const backdrop = await localBackdrop();
   const image = new Uint8Array(await photoOf(rest[0], rest[1]));
-  const medianMs = await warmMedian(async () => {
+  serveRuns(async () => {
     const result = await backdrop.removeBackground({ image, download: true });
     await result.outputs[0]?.bytes();
   });
-  report({ medianMs });
 } else if (kind === 'imgly') {
   const { removeBackground } = await import('@imgly/background-removal-node');
   const entry = createRequire(import.meta.url).resolve('@imgly/background-removal-node');
   const image = new Blob([await photoOf(rest[0], rest[1])], { type: 'image/jpeg' });
   const config = { publicPath: pathToFileURL(`${dirname(entry)}/`).href, model: 'medium' };
-  const medianMs = await warmMedian(async () => {
+  serveRuns(async () => {
     await (await removeBackground(image, config)).arrayBuffer();
   });
-  report({ medianMs });
 } else if (kind === 'frames') {
   const backdrop = await localBackdrop();
   const frames = framesOf(Number(rest[0]));

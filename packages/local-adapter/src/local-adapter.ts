@@ -54,7 +54,11 @@ const encoders: Record<ImageOutputFormat, (image: Sharp) => Sharp> = {
 };
 
 /** An image operation's one output: the drawn image, the size of the upright input, in the format asked. */
-async function imageOutput(drawn: Sharp, image: RawImage, format: ImageOutputFormat = 'png'): Promise<AdapterOutput> {
+async function imageOutput(
+  drawn: Sharp,
+  image: RawImage,
+  format: ImageOutputFormat = 'png',
+): Promise<AdapterOutput> {
   const bytes = await encoders[format](drawn).toBuffer();
   const contentType = `image/${format}`;
   return {
@@ -174,15 +178,19 @@ export function createLocal(options: LocalOptions = {}): BackdropAdapter {
             ? { type: 'image' as const, image: await bytesOf(call.background.image, context) }
             : call.background;
         const container = call.container ?? (background.type === 'transparent' ? 'webm_vp9' : 'mp4_h264');
-        const video = await processVideo(await bytesOf(call.video, context), {
-          background,
-          container,
-          keepAudio: call.keepAudio ?? true,
-          source,
-          ffmpegPath,
-          ffprobePath,
-          signal: context.signal,
-        }, (done, total) => context.onWorkProgress?.({ frames: { done, total } }));
+        const video = await processVideo(
+          await bytesOf(call.video, context),
+          {
+            background,
+            container,
+            keepAudio: call.keepAudio ?? true,
+            source,
+            ffmpegPath,
+            ffprobePath,
+            signal: context.signal,
+          },
+          (done, total) => context.onWorkProgress?.({ frames: { done, total } }),
+        );
         return {
           files: [
             {

@@ -91,7 +91,10 @@ function writeFields(fields: readonly Field[]): Uint8Array {
     ...varint(field.number * 8 + field.wireType),
     ...(field.wireType === 2 ? varint(field.value.length) : []),
   ]);
-  const size = fields.reduce((total, field, index) => total + (heads[index]?.length ?? 0) + field.value.length, 0);
+  const size = fields.reduce(
+    (total, field, index) => total + (heads[index]?.length ?? 0) + field.value.length,
+    0,
+  );
   const output = new Uint8Array(size);
   let offset = 0;
   fields.forEach((field, index) => {
@@ -198,7 +201,6 @@ function scaleSpatialDimensions(valueInfo: Uint8Array, size: ModelSize): Uint8Ar
   );
 }
 
-const encode = (text: string) => new TextEncoder().encode(text);
 const decode = (bytes: Uint8Array) => new TextDecoder().decode(bytes);
 
 /** A Cast to float16 (the model's own, around Resize and its input) made a Cast to float32. */
@@ -234,7 +236,8 @@ interface GraphNode {
 
 function describeNode(node: Uint8Array): GraphNode {
   const fields = readFields(node);
-  const texts = (number: number) => fields.filter((field) => field.number === number).map((field) => decode(field.value));
+  const texts = (number: number) =>
+    fields.filter((field) => field.number === number).map((field) => decode(field.value));
   return { operator: texts(nodeOperator)[0] ?? '', inputs: texts(nodeInput), outputs: texts(nodeOutput) };
 }
 

@@ -105,7 +105,10 @@ export const imageModelSize: ModelSize = { width: 1024, height: 1024 };
 const sessions = new Map<string, Promise<ort.InferenceSession>>();
 
 /** The model's session for inputs of `size`, loaded once per process and shared by every call. */
-export function loadSession(source: ModelSource, size: ModelSize = imageModelSize): Promise<ort.InferenceSession> {
+export function loadSession(
+  source: ModelSource,
+  size: ModelSize = imageModelSize,
+): Promise<ort.InferenceSession> {
   const key = `${source.kind === 'file' ? `file:${source.path}` : `imgly:${source.variant}`}@${size.width}x${size.height}`;
   let session = sessions.get(key);
   if (!session) {

@@ -1,7 +1,7 @@
 import * as ort from 'onnxruntime-node';
 import sharp from 'sharp';
-import type { ModelSize } from './local-model-conversion.js';
 import { imageModelSize, loadSession, type ModelSource } from './local-model.js';
+import type { ModelSize } from './local-model-conversion.js';
 
 /** Decoded pixels: three bytes (RGB) a pixel, row after row. */
 export interface RawImage {
@@ -67,13 +67,15 @@ export async function segment(image: RawImage, source: ModelSource): Promise<Mas
 
 /** A mask predicted at `size` scaled up to the image's size, its edges feathered then snapped. */
 export function refineToFullSize(small: Buffer, size: ModelSize, image: { width: number; height: number }) {
-  return sharp(small, { raw: { width: size.width, height: size.height, channels: 1 } })
-    .resize(image.width, image.height, { fit: 'fill', kernel: 'linear' })
-    .blur(0.6)
-    // Below 16 is clear and above 239 solid: no grey haze around the subject.
-    .linear(255 / 223, (-16 * 255) / 223)
-    // sharp would write the single channel back out as sRGB: keep one byte a pixel.
-    .extractChannel(0)
-    .raw()
-    .toBuffer();
+  return (
+    sharp(small, { raw: { width: size.width, height: size.height, channels: 1 } })
+      .resize(image.width, image.height, { fit: 'fill', kernel: 'linear' })
+      .blur(0.6)
+      // Below 16 is clear and above 239 solid: no grey haze around the subject.
+      .linear(255 / 223, (-16 * 255) / 223)
+      // sharp would write the single channel back out as sRGB: keep one byte a pixel.
+      .extractChannel(0)
+      .raw()
+      .toBuffer()
+  );
 }

@@ -53,7 +53,11 @@ export async function createFrameComposer(
     channels: 3,
     async compose(pixels, alpha) {
       const behind =
-        still ?? (await sharp(pixels, { raw: { width, height, channels: 3 } }).blur(sigma).raw().toBuffer());
+        still ??
+        (await sharp(pixels, { raw: { width, height, channels: 3 } })
+          .blur(sigma)
+          .raw()
+          .toBuffer());
       const output = Buffer.allocUnsafe(count * 3);
       for (let pixel = 0; pixel < count; pixel++) {
         const opacity = alpha[pixel] as number;

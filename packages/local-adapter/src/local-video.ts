@@ -6,7 +6,7 @@ import { BackdropError, type VideoContainer } from '@backdrop/core';
 import type { LocalBackground } from './local-compose.js';
 import type { ModelSource } from './local-model.js';
 import { createFrameComposer } from './local-video-compose.js';
-import { createVideoMatte } from './local-video-matte.js';
+import { createVideoMatte, type MattedFrame } from './local-video-matte.js';
 
 /** The containers the local engine writes, and how (VP9 and ProRes 4444 keep alpha). */
 const encodings: Partial<
@@ -212,10 +212,20 @@ export async function processVideo(
     let index = 0;
     const write = async (frame: Buffer, alpha: Buffer) => {
       const composed = await composer.compose(frame, alpha);
-      if (!encoder.stdin?.write(composed)) await new Promise((resolve) => encoder.stdin?.once('drain', resolve));
+      if (!encoder.stdin?.write(composed))
+        await new Promise((resolve) => encoder.stdin?.once('drain', resolve));
       onFrame?.(++index, frameCount);
     };
     let writing = Promise.resolve();
+    // Each frame is written while the next one's mask is computed.
+    const send = async (frames: MattedFrame[]) => {
+      for (const { pixels, alpha } of frames) {
+        await writing;
+        writing = write(pixels, alpha);
+        // Awaited with the next frame; handled now so that a failure is not reported as unhandled meanwhile.
+        writing.catch(() => undefined);
+      }
+    };
     const work = (async () => {
       for await (const chunk of decoder.stdout as AsyncIterable<Buffer>) {
         chunks.push(chunk);
@@ -225,15 +235,12 @@ export async function processVideo(
         while (pending.byteLength >= frameBytes) {
           const frame = pending.subarray(0, frameBytes);
           pending = pending.subarray(frameBytes);
-          const alpha = await matte.matte({ pixels: frame, width, height });
-          await writing;
-          writing = write(frame, alpha);
-          // Awaited with the next frame; handled now so that a failure is not reported as unhandled meanwhile.
-          writing.catch(() => undefined);
+          await send(await matte.push(frame));
         }
         chunks = [pending];
         buffered = pending.byteLength;
       }
+      await send(await matte.flush());
       await writing;
       encoder.stdin?.end();
       await encoded;

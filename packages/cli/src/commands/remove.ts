@@ -5,6 +5,7 @@ export function run(command: Extract<Command, { name: 'remove' }>): Promise<numb
   return runSession(command, async ({ backdrop, signal, progress }) => {
     const result = await backdrop.removeBackground({
       image: command.input,
+      ...(command.format !== undefined ? { outputFormat: command.format } : {}),
       provider: command.provider,
       signal,
       onProgress: progress.onProgress,

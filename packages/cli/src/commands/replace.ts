@@ -6,6 +6,7 @@ export function run(command: Extract<Command, { name: 'replace' }>): Promise<num
   return runSession(command, async ({ backdrop, signal, progress }) => {
     const result = await backdrop.replaceBackground({
       ...replaceRequest(command.input, command),
+      ...(command.format !== undefined ? { outputFormat: command.format } : {}),
       provider: command.provider,
       signal,
       onProgress: progress.onProgress,

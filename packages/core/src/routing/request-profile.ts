@@ -1,6 +1,12 @@
 import type { PreparedMedia } from '../media/prepare-media.js';
 import type { BackgroundWith } from '../spec/calls.js';
-import type { HexColor, ImageOutputFormat, NamedColor, QualityMode, VideoContainer } from '../spec/options.js';
+import type {
+  HexColor,
+  ImageOutputFormat,
+  NamedColor,
+  QualityMode,
+  VideoContainer,
+} from '../spec/options.js';
 
 export type PreparedBackground = BackgroundWith<PreparedMedia>;
 

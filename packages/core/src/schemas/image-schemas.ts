@@ -16,7 +16,10 @@ export const removeBackgroundSchema = z.strictObject({
   image: mediaInputSchema,
   /** The result's format: `png` (default) or `webp`, both with alpha. */
   outputFormat: z
-    .enum(cutoutFormats, rule(`must be ${cutoutFormats.join(' or ')} (a cut-out needs transparency, which jpeg lacks)`))
+    .enum(
+      cutoutFormats,
+      rule(`must be ${cutoutFormats.join(' or ')} (a cut-out needs transparency, which jpeg lacks)`),
+    )
     .optional(),
   webhookUrl: webhookUrlSchema.optional(),
   ...callOptionsShape,
@@ -55,7 +58,9 @@ export const replaceBackgroundSchema = z
     /** Refuse prompts that fail the provider's content moderation. */
     moderation: z.boolean(rule('must be true or false')).optional(),
     /** The result's format: `png` (default), `webp` or `jpeg`. */
-    outputFormat: z.enum(imageOutputFormats, rule(`must be one of ${imageOutputFormats.join(', ')}`)).optional(),
+    outputFormat: z
+      .enum(imageOutputFormats, rule(`must be one of ${imageOutputFormats.join(', ')}`))
+      .optional(),
     webhookUrl: webhookUrlSchema.optional(),
     ...callOptionsShape,
   })

@@ -1,5 +1,11 @@
 import type { ImageFormat, VideoFormat } from './media.js';
-import type { BackgroundType, ImageOutputFormat, NamedColor, QualityMode, VideoContainer } from './options.js';
+import type {
+  BackgroundType,
+  ImageOutputFormat,
+  NamedColor,
+  QualityMode,
+  VideoContainer,
+} from './options.js';
 
 /** What an adapter accepts as an image input. */
 export interface ImageConstraints {
