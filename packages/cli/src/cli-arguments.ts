@@ -65,7 +65,7 @@ function formatOf<Format extends ImageOutputFormat>(
   if (value === undefined) return undefined;
   const format = value.toLowerCase() === 'jpg' ? 'jpeg' : value.toLowerCase();
   if (!(formats as readonly string[]).includes(format))
-    throw new UsageError(`--format must be ${formats.join(', ')}; got "${value}"`, command);
+    throw new UsageError(`--format must be ${formats.join(' or ')}; got "${value}"`, command);
   return format as Format;
 }
 

@@ -1,5 +1,5 @@
 import { spawn } from 'node:child_process';
-import { mkdtemp } from 'node:fs/promises';
+import { mkdtemp, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { createBackdrop, type FrameProgress } from '@backdrop/core/node';
@@ -28,9 +28,13 @@ function ffmpeg(args: string[], input?: Uint8Array): Promise<Buffer> {
   });
 }
 
-/** The alpha plane of each frame of a video or an image. */
+let written = 0;
+
+/** The alpha plane of each frame of a video or an image (from a file: a MOV cannot be read from a pipe). */
 async function alphaPlanes(bytes: Uint8Array): Promise<Buffer[]> {
-  const rgba = await ffmpeg(['-i', 'pipe:0', '-f', 'rawvideo', '-pix_fmt', 'rgba', 'pipe:1'], bytes);
+  const path = join(folder, `output-${written++}`);
+  await writeFile(path, bytes);
+  const rgba = await ffmpeg(['-i', path, '-f', 'rawvideo', '-pix_fmt', 'rgba', 'pipe:1']);
   const planes: Buffer[] = [];
   for (let offset = 0; offset < rgba.length; offset += width * height * 4) {
     const plane = Buffer.allocUnsafe(width * height);
@@ -90,8 +94,7 @@ describe('local engine: video mattes as good as the image path', () => {
   it('does not flicker on a still shot', async () => {
     const { planes } = await videoMattes(join(folder, 'still.mp4'));
     expect(planes).toHaveLength(16);
-    expect(flicker(planes)).toBeLessThan(FLICKER_LIMIT);
+    // Frame by frame through the image path, the mean alpha change here was 0.005 levels (of 255).
+    expect(flicker(planes)).toBeLessThan(0.25);
   }, 300_000);
 });
-
-const FLICKER_LIMIT = 1;
