@@ -1,5 +1,5 @@
 import { createBackdrop } from '@backdrop/core/node';
-import { type FixtureName, readFixture } from '@backdrop/testkit';
+import { type FixtureName, fixtureNames, readFixture } from '@backdrop/testkit';
 import sharp from 'sharp';
 import { describe, expect, it } from 'vitest';
 import { createLocal } from '../src/index.js';
@@ -9,15 +9,10 @@ const backdrop = createBackdrop({ providers: [createLocal()] });
 
 // Reference masks: the engine's cut-outs before it was made faster (fp16 model through
 // onnxruntime's casts, two decodes), alpha scaled to 320 pixels wide.
-const photos: FixtureName[] = [
-  'ruby_mug.jpg',
-  'groceries.jpg',
-  'astronaut.png',
-  'dogs.jpg',
-  'truck.jpg',
-  'coffee.png',
-  'chelsea.png',
-];
+// Every testkit photo but the one that is already a cut-out.
+const photos = fixtureNames.filter(
+  (name): name is FixtureName => !name.endsWith('.mp4') && name !== 'solidus_notebook.png',
+);
 
 async function alphaAt320(image: Uint8Array | string): Promise<Buffer> {
   return sharp(image).extractChannel(3).resize({ width: 320 }).raw().toBuffer();
