@@ -1,4 +1,5 @@
 import { type ParseArgsConfig, parseArgs } from 'node:util';
+import { type ImageOutputFormat, imageOutputFormats } from '@backdrop/core';
 
 type ParseArgsOptionsConfig = NonNullable<ParseArgsConfig['options']>;
 
@@ -22,8 +23,19 @@ export interface ReplaceFlags {
 export type Command =
   | { name: 'help'; topic: string | undefined }
   | { name: 'version' }
-  | ({ name: 'remove'; input: string; output: string | undefined } & Common)
-  | ({ name: 'replace'; input: string; output: string | undefined } & ReplaceFlags & Common)
+  | ({
+      name: 'remove';
+      input: string;
+      output: string | undefined;
+      format: Exclude<ImageOutputFormat, 'jpeg'> | undefined;
+    } & Common)
+  | ({
+      name: 'replace';
+      input: string;
+      output: string | undefined;
+      format: ImageOutputFormat | undefined;
+    } & ReplaceFlags &
+      Common)
   | ({
       name: 'video';
       input: string;
@@ -44,6 +56,19 @@ export type Command =
   | { name: 'resume'; handleFile: string; json: boolean };
 
 export type CommandName = Exclude<Command['name'], 'help' | 'version'>;
+
+/** `--format`: one of the formats the command can write (a cut-out keeps alpha, so no JPEG). */
+function formatOf<Format extends ImageOutputFormat>(
+  value: string | undefined,
+  formats: readonly Format[],
+  command: string,
+): Format | undefined {
+  if (value === undefined) return undefined;
+  const format = value.toLowerCase() === 'jpg' ? 'jpeg' : value.toLowerCase();
+  if (!(formats as readonly string[]).includes(format))
+    throw new UsageError(`--format must be ${formats.join(' or ')}; got "${value}"`, command);
+  return format as Format;
+}
 
 /** A mistake in how the command was written: exit code 2, nothing was sent anywhere. */
 export class UsageError extends Error {
@@ -134,12 +159,17 @@ export function parseCommandLine(argv: readonly string[]): Command {
   };
   switch (name) {
     case 'remove': {
-      const { values, positionals } = parse({ ...common, output: { type: 'string', short: 'o' } });
+      const { values, positionals } = parse({
+        ...common,
+        output: { type: 'string', short: 'o' },
+        format: { type: 'string' },
+      });
       if (values.help) return { name: 'help', topic: name };
       return {
         name,
         input: single(positionals, 'an input (a file path or an http(s) URL)', name),
         output: values.output as string | undefined,
+        format: formatOf(values.format as string | undefined, ['png', 'webp'] as const, name),
         provider: providerOf(values.provider as string | undefined, name),
         json: Boolean(values.json),
       };
@@ -149,12 +179,14 @@ export function parseCommandLine(argv: readonly string[]): Command {
         ...common,
         ...replaceOptions,
         output: { type: 'string', short: 'o' },
+        format: { type: 'string' },
       });
       if (values.help) return { name: 'help', topic: name };
       return {
         name,
         input: single(positionals, 'an input (a file path or an http(s) URL)', name),
         output: values.output as string | undefined,
+        format: formatOf(values.format as string | undefined, imageOutputFormats, name),
         ...replaceFlags(values, name),
         provider: providerOf(values.provider as string | undefined, name),
         json: Boolean(values.json),

@@ -1,9 +1,10 @@
 const overview = `backdrop: remove or replace the background of images and videos.
 
 Usage:
-  backdrop remove <input> [-o <path>] [--provider fal|inferencesh|local] [--json]
+  backdrop remove <input> [--format png|webp] [-o <path>] [--provider fal|inferencesh|local] [--json]
   backdrop replace <input> (--prompt <text> | --ref <image> | --color <colour>)
-                   [--negative-prompt <text>] [--seed <n>] [--count <n>] [-o <path>] [--provider ...] [--json]
+                   [--negative-prompt <text>] [--seed <n>] [--count <n>] [--format png|webp|jpeg]
+                   [-o <path>] [--provider ...] [--json]
   backdrop video <input> [--background transparent|blur|<colour>|<image>] [--container <name>]
                  [--no-audio] [-o <path>] [--provider ...] [--json]
   backdrop batch <dir> --op remove|replace [replace flags] --out <dir> [--concurrency <n>] [--provider ...] [--json]
@@ -30,15 +31,16 @@ network or timeout failure after retries (or a paid result kept for resume); 130
 Run "backdrop help <command>" for one command.`;
 
 const topics: Record<string, string> = {
-  remove: `backdrop remove <input> [-o <path>] [--provider fal|inferencesh|local] [--json]
-  Cuts the subject out: a PNG with a transparent background.`,
+  remove: `backdrop remove <input> [--format png|webp] [-o <path>] [--provider fal|inferencesh|local] [--json]
+  Cuts the subject out: a PNG (or, with --format webp, a smaller WebP) with a transparent background.`,
   replace: `backdrop replace <input> (--prompt <text> | --ref <image> | --color <colour>) [options]
   --prompt <text>           describe the new background (fal; inference.sh needs 50-110 English words)
   --ref <image>             take the new background from an image (file or URL)
   --color <colour>          a plain colour: a name (white, black, ...) or #rrggbb (local engine)
   --negative-prompt <text>  what the background should not show
   --seed <n>                repeatable results
-  --count <n>               several results, numbered -1, -2, ...`,
+  --count <n>               several results, numbered -1, -2, ...
+  --format png|webp|jpeg    the result's format (default png; webp and jpeg are smaller; local engine)`,
   video: `backdrop video <input> [--background transparent|blur|<colour>|<image>] [--container <name>] [--no-audio]
   --background   transparent (default), blur, a colour name or #rrggbb, or an image file or URL
   --container    webm_vp9, mp4_h264, mov_proresks, ... (transparent needs one that carries alpha)

@@ -12,7 +12,7 @@ export interface OutputTarget {
 
 /** Extensions an operation may write when `-o` names none: the type of the result decides. */
 const likelyExtensions: Readonly<Record<string, readonly string[]>> = {
-  remove: ['png'],
+  remove: ['png', 'webp'],
   replace: ['png', 'jpg', 'webp'],
   video: ['webm', 'mp4', 'mov', 'mkv'],
 };

@@ -199,11 +199,12 @@ export function createBackdrop(options: BackdropOptions): Backdrop {
     const image = await prepare(parsed.image, 'image', 'image');
     return {
       operation: 'removeBackground',
-      profile: { operation: 'removeBackground', image },
+      profile: { operation: 'removeBackground', image, outputFormat: parsed.outputFormat },
       options: parsed,
       buildCall: async (candidate, handOver) => ({
         ...callBase(candidate, parsed),
         image: await handOver(image, 'image'),
+        outputFormat: parsed.outputFormat,
       }),
     };
   }
@@ -234,6 +235,7 @@ export function createBackdrop(options: BackdropOptions): Backdrop {
         refinePrompt: parsed.refinePrompt,
         preserveOriginalSize: parsed.preserveOriginalSize,
         moderation: parsed.moderation,
+        outputFormat: parsed.outputFormat,
       }),
     };
   }

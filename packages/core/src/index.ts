@@ -101,6 +101,8 @@ export {
   type BackgroundType,
   backgroundTypes,
   type HexColor,
+  type ImageOutputFormat,
+  imageOutputFormats,
   maximumSeed,
   type NamedColor,
   namedColors,
@@ -110,7 +112,7 @@ export {
   type VideoContainer,
   videoContainers,
 } from './spec/options.js';
-export type { ProgressEvent, ProgressListener } from './spec/progress.js';
+export type { FrameProgress, ProgressEvent, ProgressListener, WorkProgress } from './spec/progress.js';
 export type {
   RealtimeConnection,
   RealtimeConnectionEvents,

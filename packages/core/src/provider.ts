@@ -52,6 +52,8 @@ export type {
 export type { AdapterMedia, MediaFacts } from './spec/media.js';
 export {
   type HexColor,
+  type ImageOutputFormat,
+  imageOutputFormats,
   type NamedColor,
   namedColors,
   titleCaseColor,
@@ -63,5 +65,6 @@ export type {
   RealtimeFrame,
   RealtimeFrameInput,
 } from './spec/realtime.js';
+export type { FrameProgress, WorkProgress } from './spec/progress.js';
 export type { BackdropWarning } from './spec/warning.js';
 export { countWords } from './text/count-words.js';

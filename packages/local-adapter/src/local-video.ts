@@ -3,10 +3,10 @@ import { mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { BackdropError, type VideoContainer } from '@backdrop/core/provider';
-import sharp from 'sharp';
-import { composite, cutout, type LocalBackground } from './local-compose.js';
+import type { LocalBackground } from './local-compose.js';
 import type { ModelSource } from './local-model.js';
-import { segment } from './local-segmentation.js';
+import { createFrameComposer } from './local-video-compose.js';
+import { createVideoMatte, type MattedFrame } from './local-video-matte.js';
 
 /** The containers the local engine writes, and how (VP9 and ProRes 4444 keep alpha). */
 const encodings: Partial<
@@ -95,18 +95,18 @@ async function probe(path: string, options: LocalVideoOptions) {
       '-select_streams',
       'v:0',
       '-show_entries',
-      'stream=width,height,r_frame_rate',
+      'stream=width,height,r_frame_rate,nb_frames:format=duration',
       '-of',
       'json',
       path,
     ],
     options.signal,
   );
-  const stream = (
-    JSON.parse(output.toString()) as {
-      streams: Array<{ width: number; height: number; r_frame_rate: string }>;
-    }
-  ).streams[0];
+  const probed = JSON.parse(output.toString()) as {
+    streams: Array<{ width: number; height: number; r_frame_rate: string; nb_frames?: string }>;
+    format?: { duration?: string };
+  };
+  const stream = probed.streams[0];
   if (!stream)
     throw new BackdropError({
       code: 'invalid_input',
@@ -115,10 +115,15 @@ async function probe(path: string, options: LocalVideoOptions) {
       message: 'video: the file has no video stream',
     });
   const [numerator = 25, denominator = 1] = stream.r_frame_rate.split('/').map(Number);
+  const framesPerSecond = denominator ? numerator / denominator : 25;
+  // WebM and Matroska do not count their frames: the duration gives an estimate.
+  const counted = Number(stream.nb_frames);
+  const duration = Number(probed.format?.duration);
   return {
     width: stream.width,
     height: stream.height,
-    framesPerSecond: denominator ? numerator / denominator : 25,
+    framesPerSecond,
+    frameCount: counted > 0 ? counted : duration > 0 ? Math.round(duration * framesPerSecond) : undefined,
   };
 }
 
@@ -137,13 +142,15 @@ function waitForExit(child: ChildProcess, name: string): Promise<void> {
 
 /**
  * Removes a video's background frame by frame: one ffmpeg decodes to raw frames, each frame is
- * segmented and composed, another ffmpeg encodes (with the input's audio when asked). Frames
- * stream through, so memory holds a few frames, not the video.
+ * matted (see local-video-matte.ts) and composed, another ffmpeg encodes (with the input's audio
+ * when asked). Decoding, the model and encoding overlap: the next frame's mask is computed while
+ * the previous frame is composed and written. Frames stream through, so memory holds a few
+ * frames, not the video.
  */
 export async function processVideo(
   video: Uint8Array,
   options: LocalVideoOptions,
-  onFrame?: (index: number) => void,
+  onFrame?: (done: number, total: number | undefined) => void,
 ): Promise<{ bytes: Uint8Array; contentType: string; durationSeconds: number }> {
   const encoding = encodings[options.container];
   if (!encoding)
@@ -157,7 +164,9 @@ export async function processVideo(
   try {
     const source = join(folder, 'input');
     await writeFile(source, video);
-    const { width, height, framesPerSecond } = await probe(source, options);
+    const { width, height, framesPerSecond, frameCount } = await probe(source, options);
+    const composer = await createFrameComposer(options.background, width, height);
+    const matte = createVideoMatte(options.source, width, height);
     const output = join(folder, `output.${encoding.extension}`);
     const transparent = options.background.type === 'transparent';
     const decoder = spawn(
@@ -173,7 +182,7 @@ export async function processVideo(
         '-f',
         'rawvideo',
         '-pix_fmt',
-        'rgba',
+        composer.channels === 4 ? 'rgba' : 'rgb24',
         '-s',
         `${width}x${height}`,
         '-r',
@@ -209,26 +218,43 @@ export async function processVideo(
     encoded.catch(() => undefined);
     decoded.catch(() => undefined);
     const frameBytes = width * height * 3;
-    let pending = Buffer.alloc(0);
+    // Chunks are gathered until a frame is complete: joining each 64 KB chunk onto the rest
+    // would copy megabytes per frame.
+    let chunks: Buffer[] = [];
+    let buffered = 0;
     let index = 0;
+    const write = async (frame: Buffer, alpha: Buffer) => {
+      const composed = await composer.compose(frame, alpha);
+      if (!encoder.stdin?.write(composed))
+        await new Promise((resolve) => encoder.stdin?.once('drain', resolve));
+      onFrame?.(++index, frameCount);
+    };
+    let writing = Promise.resolve();
+    // Each frame is written while the next one's mask is computed.
+    const send = async (frames: MattedFrame[]) => {
+      for (const { pixels, alpha } of frames) {
+        await writing;
+        writing = write(pixels, alpha);
+        // Awaited with the next frame; handled now so that a failure is not reported as unhandled meanwhile.
+        writing.catch(() => undefined);
+      }
+    };
     const work = (async () => {
       for await (const chunk of decoder.stdout as AsyncIterable<Buffer>) {
-        pending = Buffer.concat([pending, chunk]);
+        chunks.push(chunk);
+        buffered += chunk.byteLength;
+        if (buffered < frameBytes) continue;
+        let pending = Buffer.concat(chunks);
         while (pending.byteLength >= frameBytes) {
           const frame = pending.subarray(0, frameBytes);
           pending = pending.subarray(frameBytes);
-          const image = sharp(frame, { raw: { width, height, channels: 3 } });
-          const mask = await segment(image, width, height, options.source);
-          const composed =
-            options.background.type === 'transparent'
-              ? await cutout(image, mask)
-              : await composite(image, mask, options.background);
-          const rgba = await composed.ensureAlpha().raw().toBuffer();
-          if (!encoder.stdin?.write(rgba))
-            await new Promise((resolve) => encoder.stdin?.once('drain', resolve));
-          onFrame?.(index++);
+          await send(await matte.push(frame));
         }
+        chunks = [pending];
+        buffered = pending.byteLength;
       }
+      await send(await matte.flush());
+      await writing;
       await decoded;
       encoder.stdin?.end();
       await encoded;

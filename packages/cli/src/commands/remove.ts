@@ -8,6 +8,7 @@ export function run(command: Extract<Command, { name: 'remove' }>): Promise<numb
     const { result, paths } = await runAndSave(target, () =>
       backdrop.removeBackground({
         image: command.input,
+        ...(command.format !== undefined ? { outputFormat: command.format } : {}),
         provider: command.provider,
         signal,
         onProgress: progress.onProgress,

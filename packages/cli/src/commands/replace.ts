@@ -12,6 +12,7 @@ export function run(command: Extract<Command, { name: 'replace' }>): Promise<num
     const { result, paths } = await runAndSave(target, () =>
       backdrop.replaceBackground({
         ...replaceRequest(command.input, command),
+        ...(command.format !== undefined ? { outputFormat: command.format } : {}),
         provider: command.provider,
         signal,
         onProgress: progress.onProgress,

@@ -83,7 +83,11 @@ async function startOn<Operation extends JobOperationName>(
   const { adapter } = candidate;
   const retry = retrySettingsFor(runtime, plan.options);
   const reporter = new ProgressReporter(adapter.provider, plan.options.onProgress);
-  const context: CallContext = createCallContext(runtime, callSignal.signal, retry.download);
+  const context: CallContext = {
+    ...createCallContext(runtime, callSignal.signal, retry.download),
+    onWorkProgress: ({ percent, frames }) =>
+      reporter.emit({ type: 'running', provider: adapter.provider, logs: [], percent, frames }),
+  };
   const handOverOptions = {
     adapter,
     context,

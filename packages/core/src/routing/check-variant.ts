@@ -11,6 +11,7 @@ import type {
   VideoConstraints,
 } from '../spec/capabilities.js';
 import { formatLabels } from '../spec/media.js';
+import type { ImageOutputFormat } from '../spec/options.js';
 import { countWords, findNonLatinScript } from '../text/count-words.js';
 import type {
   PreparedBackground,
@@ -123,6 +124,19 @@ function checkBackground(
   }
 }
 
+/** PNG is every image variant's format; others only where declared. */
+function checkOutputFormat(
+  collector: ReasonCollector,
+  format: ImageOutputFormat | undefined,
+  formats: readonly ImageOutputFormat[] | undefined,
+): void {
+  if (format === undefined || format === 'png' || formats?.includes(format)) return;
+  collector.unsupported(
+    'outputFormat',
+    `outputFormat: ${format}; ${collector.who} writes ${['png', ...(formats ?? [])].join(', ')}`,
+  );
+}
+
 export function checkRemoveBackground(
   variant: RemoveBackgroundVariant,
   profile: RemoveBackgroundProfile,
@@ -130,6 +144,7 @@ export function checkRemoveBackground(
 ): DeclineReason[] {
   const collector = new ReasonCollector(who, variant.model, variant.notes);
   checkLocalFile(collector, 'image', profile.image, variant.image);
+  checkOutputFormat(collector, profile.outputFormat, variant.outputFormats);
   return collector.reasons;
 }
 
@@ -140,6 +155,7 @@ export function checkReplaceBackground(
 ): DeclineReason[] {
   const collector = new ReasonCollector(who, variant.model, variant.notes);
   checkLocalFile(collector, 'image', profile.image, variant.image);
+  checkOutputFormat(collector, profile.outputFormat, variant.outputFormats);
 
   if (profile.backgroundColor !== undefined && !variant.backgroundColor) {
     collector.unsupported(

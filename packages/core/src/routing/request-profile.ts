@@ -1,6 +1,12 @@
 import type { PreparedMedia } from '../media/prepare-media.js';
 import type { BackgroundWith } from '../spec/calls.js';
-import type { HexColor, NamedColor, QualityMode, VideoContainer } from '../spec/options.js';
+import type {
+  HexColor,
+  ImageOutputFormat,
+  NamedColor,
+  QualityMode,
+  VideoContainer,
+} from '../spec/options.js';
 
 export type PreparedBackground = BackgroundWith<PreparedMedia>;
 
@@ -8,6 +14,7 @@ export type PreparedBackground = BackgroundWith<PreparedMedia>;
 export interface RemoveBackgroundProfile {
   operation: 'removeBackground';
   image: PreparedMedia;
+  outputFormat?: ImageOutputFormat | undefined;
 }
 
 export interface ReplaceBackgroundProfile {
@@ -23,6 +30,7 @@ export interface ReplaceBackgroundProfile {
   refinePrompt?: boolean | undefined;
   preserveOriginalSize?: boolean | undefined;
   moderation?: boolean | undefined;
+  outputFormat?: ImageOutputFormat | undefined;
 }
 
 export interface RemoveVideoBackgroundProfile {

@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { qualityModes } from '../spec/options.js';
+import { imageOutputFormats, qualityModes } from '../spec/options.js';
 import {
   callOptionsShape,
   colorSchema,
@@ -9,8 +9,18 @@ import {
 } from './common-schemas.js';
 import { rule } from './rule.js';
 
+/** A cut-out keeps its transparency: JPEG has none. */
+const cutoutFormats = imageOutputFormats.filter((format) => format !== 'jpeg');
+
 export const removeBackgroundSchema = z.strictObject({
   image: mediaInputSchema,
+  /** The result's format: `png` (default) or `webp`, both with alpha. */
+  outputFormat: z
+    .enum(
+      cutoutFormats,
+      rule(`must be ${cutoutFormats.join(' or ')} (a cut-out needs transparency, which jpeg lacks)`),
+    )
+    .optional(),
   webhookUrl: webhookUrlSchema.optional(),
   ...callOptionsShape,
 });
@@ -47,6 +57,10 @@ export const replaceBackgroundSchema = z
     preserveOriginalSize: z.boolean(rule('must be true or false')).optional(),
     /** Refuse prompts that fail the provider's content moderation. */
     moderation: z.boolean(rule('must be true or false')).optional(),
+    /** The result's format: `png` (default), `webp` or `jpeg`. */
+    outputFormat: z
+      .enum(imageOutputFormats, rule(`must be one of ${imageOutputFormats.join(', ')}`))
+      .optional(),
     webhookUrl: webhookUrlSchema.optional(),
     ...callOptionsShape,
   })

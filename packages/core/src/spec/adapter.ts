@@ -7,6 +7,7 @@ import type {
 } from './calls.js';
 import type { OperationName, ProviderCapabilities } from './capabilities.js';
 import type { JobHandle, JobStart, JobUpdate } from './job.js';
+import type { WorkProgress } from './progress.js';
 import type { RealtimeConnection, RealtimeConnectionEvents } from './realtime.js';
 
 /** What core gives every adapter call. */
@@ -23,6 +24,8 @@ export interface CallContext {
   download(url: string, field: string): Promise<DownloadedFile>;
   /** Upload progress, for adapters that can observe it. */
   onUploadProgress?: ((loadedBytes: number, totalBytes: number) => void) | undefined;
+  /** Progress of work the adapter does itself (the local engine), reported as `running` events. */
+  onWorkProgress?: ((progress: WorkProgress) => void) | undefined;
 }
 
 /**

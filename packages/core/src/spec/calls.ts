@@ -1,5 +1,5 @@
 import type { AdapterMedia } from './media.js';
-import type { HexColor, NamedColor, QualityMode, VideoContainer } from './options.js';
+import type { HexColor, ImageOutputFormat, NamedColor, QualityMode, VideoContainer } from './options.js';
 
 /** What an adapter receives: validated, routed to one of its variants, media resolved. */
 interface CallBase {
@@ -13,6 +13,8 @@ interface CallBase {
 
 export interface RemoveBackgroundCall extends CallBase {
   image: AdapterMedia;
+  /** Absent: PNG. Only sent to variants that declare the format in `outputFormats`. */
+  outputFormat?: ImageOutputFormat | undefined;
 }
 
 export interface ReplaceBackgroundCall extends CallBase {
@@ -28,6 +30,8 @@ export interface ReplaceBackgroundCall extends CallBase {
   refinePrompt?: boolean | undefined;
   preserveOriginalSize?: boolean | undefined;
   moderation?: boolean | undefined;
+  /** Absent: PNG. Only sent to variants that declare the format in `outputFormats`. */
+  outputFormat?: ImageOutputFormat | undefined;
 }
 
 /** A background whose image, if any, is `Media`: checked local media, or media an adapter can read. */

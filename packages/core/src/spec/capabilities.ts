@@ -1,5 +1,11 @@
 import type { ImageFormat, VideoFormat } from './media.js';
-import type { BackgroundType, NamedColor, QualityMode, VideoContainer } from './options.js';
+import type {
+  BackgroundType,
+  ImageOutputFormat,
+  NamedColor,
+  QualityMode,
+  VideoContainer,
+} from './options.js';
 
 /** What an adapter accepts as an image input. */
 export interface ImageConstraints {
@@ -41,6 +47,8 @@ interface VariantBase {
 
 export interface RemoveBackgroundVariant extends VariantBase {
   image: ImageConstraints;
+  /** Formats the result can be written in besides PNG (`outputFormat`); absent: PNG only. */
+  outputFormats?: readonly ImageOutputFormat[] | undefined;
 }
 
 export interface PromptConstraints {
@@ -52,6 +60,8 @@ export interface PromptConstraints {
 
 export interface ReplaceBackgroundVariant extends VariantBase {
   image: ImageConstraints;
+  /** Formats the result can be written in besides PNG (`outputFormat`); absent: PNG only. */
+  outputFormats?: readonly ImageOutputFormat[] | undefined;
   /** Absent: this variant cannot replace by prompt. */
   prompt?: PromptConstraints | undefined;
   /** Absent: this variant cannot replace from a reference image. */

@@ -31,6 +31,10 @@ export const videoContainers = [
 ] as const;
 export type VideoContainer = (typeof videoContainers)[number];
 
+/** Formats an image result can be written in; JPEG has no alpha, so cut-outs come as PNG or WebP. */
+export const imageOutputFormats = ['png', 'webp', 'jpeg'] as const;
+export type ImageOutputFormat = (typeof imageOutputFormats)[number];
+
 /** Generation quality: `fast` (fewer steps), `base`, or `high_control` (follows the prompt more closely). */
 export const qualityModes = ['fast', 'base', 'high_control'] as const;
 export type QualityMode = (typeof qualityModes)[number];

@@ -15,6 +15,8 @@ export type ProgressEvent =
       /** Log lines new since the previous event. */
       logs: readonly string[];
       percent?: number | undefined;
+      /** Frames processed so far, for video work done frame by frame (the local engine). */
+      frames?: FrameProgress | undefined;
     }
   | {
       type: 'downloading';
@@ -25,5 +27,17 @@ export type ProgressEvent =
       totalBytes?: number | undefined;
     }
   | { type: 'done'; provider: string };
+
+export interface FrameProgress {
+  done: number;
+  /** Absent when the video does not say how many frames it has. */
+  total?: number | undefined;
+}
+
+/** What an adapter that does the work itself reports while it works. */
+export interface WorkProgress {
+  percent?: number | undefined;
+  frames?: FrameProgress | undefined;
+}
 
 export type ProgressListener = (event: ProgressEvent) => void;
