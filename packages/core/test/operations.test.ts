@@ -107,6 +107,8 @@ describe('operations end to end through a fake adapter', () => {
     expect(result.outputs).toHaveLength(2);
     const bytes = await result.outputs[0]?.bytes();
     expect(Array.from(bytes?.subarray(1, 4) ?? [])).toEqual([0x50, 0x4e, 0x47]);
+    // Backed by an ArrayBuffer, so TypeScript >= 5.7 with the DOM lib takes it as a BlobPart.
+    expect(new Blob([bytes ?? new Uint8Array()], { type: 'image/png' }).size).toBe(bytes?.byteLength);
     expect(result.estimatedCostUsd).toBeUndefined();
   });
 

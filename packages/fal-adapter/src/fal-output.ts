@@ -1,5 +1,5 @@
 import { type AdapterMedia, type AdapterOutputFile, BackdropError } from '@backdrop/core/provider';
-import { z } from 'zod';
+import * as z from 'zod';
 
 // Minimal and lenient, like the AI SDK's response schemas: only what is read is required.
 const falFileSchema = z.object({

@@ -1,5 +1,5 @@
 import { type OperationName, parseProviderOptions, validationRule as rule } from '@backdrop/core/provider';
-import { z } from 'zod';
+import * as z from 'zod';
 import { falEndpointIds } from './fal-endpoints.js';
 
 const endpointIds = Object.values(falEndpointIds);

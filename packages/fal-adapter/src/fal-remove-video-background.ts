@@ -1,5 +1,5 @@
 import { type RemoveVideoBackgroundCall, toBriaVideoInput } from '@backdrop/core/provider';
-import { z } from 'zod';
+import * as z from 'zod';
 import type { FalOperationMapping } from './fal-operation-mapping.js';
 import { mediaUrl, parseFalOutput } from './fal-output.js';
 import type { components } from './generated/fal-bria-video-background-removal.js';

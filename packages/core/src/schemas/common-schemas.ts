@@ -1,4 +1,4 @@
-import { z } from 'zod';
+import * as z from 'zod';
 import type { MediaInput } from '../spec/media.js';
 import { type HexColor, maximumSeed, type NamedColor, namedColors } from '../spec/options.js';
 import type { ProgressListener } from '../spec/progress.js';

@@ -1,4 +1,4 @@
-import { z } from 'zod';
+import * as z from 'zod';
 import type { JobHandle, JsonValue } from '../spec/job.js';
 import { rule } from './rule.js';
 

@@ -1,4 +1,4 @@
-import { z } from 'zod';
+import * as z from 'zod';
 import { namedColors, videoContainers } from '../spec/options.js';
 import { callOptionsShape, colorSchema, mediaInputSchema, webhookUrlSchema } from './common-schemas.js';
 import { rule } from './rule.js';
