@@ -72,7 +72,9 @@ beforeAll(async () => {
 }, 60_000);
 
 describe('local engine: video mattes as good as the image path', () => {
-  it('matches the image cut-out of the same frames (IoU at least 0.9), reporting each frame', async () => {
+  it('matches the image cut-out of the same frames (IoU at least 0.9), reporting each frame', async ({
+    annotate,
+  }) => {
     const { planes, progress } = await videoMattes(join(folder, 'moving.mp4'));
     expect(planes).toHaveLength(24);
     expect(progress.at(-1)).toEqual({ done: 24, total: 24 });
@@ -87,13 +89,16 @@ describe('local engine: video mattes as good as the image path', () => {
       ]);
       const image = await backdrop.removeBackground({ image: new Uint8Array(frame) });
       const [reference] = await alphaPlanes((await image.outputs[0]?.bytes()) ?? new Uint8Array());
-      expect(intersectionOverUnion(planes[index] as Buffer, reference as Buffer)).toBeGreaterThanOrEqual(0.9);
+      const overlap = intersectionOverUnion(planes[index] as Buffer, reference as Buffer);
+      await annotate(`frame ${index}: IoU with the image path ${overlap.toFixed(3)}`);
+      expect(overlap).toBeGreaterThanOrEqual(0.9);
     }
   }, 300_000);
 
-  it('does not flicker on a still shot', async () => {
+  it('does not flicker on a still shot', async ({ annotate }) => {
     const { planes } = await videoMattes(join(folder, 'still.mp4'));
     expect(planes).toHaveLength(16);
+    await annotate(`flicker: mean alpha change ${flicker(planes).toFixed(3)} levels between frames`);
     // Frame by frame through the image path, the mean alpha change here was 0.005 levels (of 255).
     expect(flicker(planes)).toBeLessThan(0.25);
   }, 300_000);
