@@ -218,6 +218,14 @@ export function createInProcessJobs<Data, Result>(
       changed();
     },
 
+    async remove(id) {
+      const entry = entries.get(id);
+      if (!entry || entry.controller) return;
+      clearTimeout(entry.retryTimer);
+      entries.delete(id);
+      order.splice(order.indexOf(id), 1);
+    },
+
     startWorker(processor, workerOptions = {}) {
       const worker: WorkerSlot<Data, Result> = {
         processor,

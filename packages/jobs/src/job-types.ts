@@ -85,6 +85,8 @@ export interface JobQueue<Data, Result> {
   waitFor(id: string, options?: { signal?: AbortSignal | undefined }): Promise<JobRecord<Data, Result>>;
   /** A waiting job is dropped; an active one is aborted, which cancels its provider job. */
   cancel(id: string): Promise<void>;
+  /** Forgets a job that is not active (a rerun adds a failed one again). */
+  remove(id: string): Promise<void>;
   startWorker(processor: JobProcessor<Data, Result>, options?: JobWorkerOptions): JobWorker;
   /** Closes the queue's connections (not its workers: close those first). */
   close(): Promise<void>;

@@ -248,6 +248,11 @@ export function createRedisJobs<Data, Result>(options: RedisJobsOptions): RedisJ
       if (job && (await job.isDelayed())) await job.promote();
     },
 
+    async remove(id) {
+      await queue.remove(id);
+      await control.del(cancelKey(id));
+    },
+
     startWorker,
 
     async ready(timeoutMs = 5_000) {
