@@ -97,8 +97,9 @@ export function createRedisJobs<Data, Result>(options: RedisJobsOptions): RedisJ
   const workers = new Set<Worker>();
 
   function recordOf(job: Job<StoredJob<Data>, Result>, bullState: string): JobRecord<Data, Result> {
-    const failure = job.failedReason ? decodeFailure(job.failedReason) : undefined;
     let state = stateOf[bullState] ?? 'waiting';
+    // BullMQ keeps the last attempt's failure on a job that then succeeded.
+    const failure = job.failedReason && state !== 'completed' ? decodeFailure(job.failedReason) : undefined;
     if (state === 'failed' && failure?.code === 'aborted') state = 'cancelled';
     const progress = job.progress;
     return {

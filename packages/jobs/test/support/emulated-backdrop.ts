@@ -3,9 +3,11 @@ import { createFal } from '@backdrop/fal-adapter';
 import { createInferenceSh } from '@backdrop/inferencesh-adapter';
 import {
   type FalEmulator,
+  type FaultProxy,
   type InferenceShEmulator,
   readFixture,
   startFalEmulator,
+  startFaultProxy,
   startInferenceShEmulator,
 } from '@backdrop/testkit';
 import { type JobProcessor, runProviderJob } from '../../src/index.js';
@@ -22,14 +24,20 @@ export interface ImageJobResult {
 }
 
 /** fal (and, for fallback, inference.sh) emulated on loopback, and a processor over them. */
-export async function startEmulatedBackdrop(options: { queueMs?: number; fallback?: boolean } = {}) {
+export async function startEmulatedBackdrop(
+  options: { queueMs?: number; fallback?: boolean; faultProxy?: boolean } = {},
+) {
   const fal: FalEmulator = await startFalEmulator({ proxyKey: 'test-fal-key', queueMs: options.queueMs });
+  // In front of fal's server-proxy entry, for transport faults (a status answer lost, ...).
+  const proxy: FaultProxy | undefined = options.faultProxy
+    ? await startFaultProxy({ target: fal.origin })
+    : undefined;
   const inference: InferenceShEmulator | undefined = options.fallback
     ? await startInferenceShEmulator()
     : undefined;
   const backdrop = createBackdrop({
     providers: [
-      createFal({ proxyUrl: fal.proxyUrl }),
+      createFal({ proxyUrl: proxy ? `${proxy.origin}/proxy` : fal.proxyUrl }),
       ...(inference ? [createInferenceSh({ apiKey: 'inf_test_key', baseUrl: inference.origin })] : []),
     ],
     fallback: options.fallback,
@@ -55,11 +63,13 @@ export async function startEmulatedBackdrop(options: { queueMs?: number; fallbac
       .length ?? 0);
   return {
     fal,
+    proxy,
     inference,
     backdrop,
     processor,
     starts,
     close: async () => {
+      await proxy?.close();
       await fal.close();
       await inference?.close();
     },
