@@ -33,8 +33,14 @@ export async function runProviderJob(options: ProviderJobOptions): Promise<Backd
     // handle, so a failed save does not stop the wait.
     await context.saveHandle(job.handle).catch(() => undefined);
   }
+  const onProgress: ProgressListener = (event) => {
+    options.onProgress?.(event);
+    // Kept with the job for whoever follows it; a failed write is not the job's failure.
+    const percent = event.type === 'running' ? event.percent : undefined;
+    context.reportProgress({ stage: event.type, percent }).catch(() => undefined);
+  };
   try {
-    return await job.wait({ signal: context.signal, download: true, onProgress: options.onProgress });
+    return await job.wait({ signal: context.signal, download: true, onProgress });
   } catch (error) {
     // Core sets `handle` only when the job can still be fetched; a job that failed or was
     // cancelled at the provider has nothing to resume, so the next attempt starts anew.
