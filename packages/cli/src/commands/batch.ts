@@ -1,6 +1,7 @@
 import { mkdir } from 'node:fs/promises';
 import { join } from 'node:path';
 import type { BackdropResult } from '@backdrop/core';
+import { createInProcessJobs } from '@backdrop/jobs/in-process';
 import type { Command } from '../cli-arguments.js';
 import { exists, listBatchInputs } from '../cli-batch-inputs.js';
 import { batchExitCode, type Outcome, summary, totalCost } from '../cli-batch-outcome.js';
@@ -29,7 +30,6 @@ export async function run(command: Extract<Command, { name: 'batch' }>): Promise
       command.operation,
     );
     outcome.skipped.push(...alreadyDone);
-    const queue = [...toRun];
     const show = () => {
       const count = outcome.done.length + outcome.failed.length + outcome.skipped.length;
       const filled = inputs.length ? Math.round((count / inputs.length) * 20) : 20;
@@ -64,8 +64,12 @@ export async function run(command: Extract<Command, { name: 'batch' }>): Promise
       outcome.done.push({ input: name, outputs: paths, estimatedCostUsd: result.estimatedCostUsd });
     };
     show();
-    const worker = async () => {
-      for (let name = queue.shift(); name !== undefined && !signal.aborted; name = queue.shift()) {
+    // @backdrop/jobs' in-process back end runs them `concurrency` at a time. Each outcome, with its
+    // original error for the exit code, is recorded here, so no job fails inside the queue.
+    const jobs = createInProcessJobs<string, void>({ retry: { attempts: 1 } });
+    const worker = jobs.startWorker(
+      async ({ data: name }) => {
+        if (signal.aborted) return;
         try {
           await runOne(name, { base: bases.get(name) ?? '' });
         } catch (error) {
@@ -73,11 +77,14 @@ export async function run(command: Extract<Command, { name: 'batch' }>): Promise
           else outcome.failed.push({ input: name, error });
         }
         show();
-      }
-    };
-    await Promise.all(
-      Array.from({ length: Math.min(command.concurrency, Math.max(1, queue.length)) }, worker),
+      },
+      { concurrency: command.concurrency },
     );
+    const ids = [];
+    for (const name of toRun) ids.push(await jobs.enqueue(name));
+    for (const id of ids) await jobs.waitFor(id);
+    await worker.close();
+    await jobs.close();
     const cost = totalCost(outcome);
     return {
       human: summary(outcome),
