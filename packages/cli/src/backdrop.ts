@@ -25,6 +25,8 @@ async function runCommand(command: Command): Promise<number> {
       return (await import('./commands/video.js')).run(command);
     case 'batch':
       return (await import('./commands/batch.js')).run(command);
+    case 'worker':
+      return (await import('./commands/worker.js')).run(command);
     case 'providers':
       return (await import('./commands/providers.js')).run(command);
     case 'resume':

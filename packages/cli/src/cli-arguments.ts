@@ -50,8 +50,19 @@ export type Command =
       operation: 'remove' | 'replace';
       outputDirectory: string;
       concurrency: number;
+      /** A `redis://` URL: enqueue on it for `backdrop worker`s and follow, instead of running here. */
+      queue: string | undefined;
     } & ReplaceFlags &
       Common)
+  | ({
+      name: 'worker';
+      queue: string;
+      concurrency: number;
+      /** How long a dead worker's jobs stay locked before another takes them over. */
+      stallTimeoutSeconds: number;
+      /** Move a job whose provider keeps failing to the next configured one (core's fallback). */
+      fallback: boolean;
+    } & Common)
   | { name: 'providers'; json: boolean }
   | { name: 'resume'; handleFile: string; json: boolean };
 
@@ -100,6 +111,23 @@ function wholeNumber(flag: string, value: string | undefined, command: string): 
   if (!Number.isInteger(number))
     throw new UsageError(`--${flag} must be a whole number; got "${value}"`, command);
   return number;
+}
+
+function queueOf(value: string | undefined, command: string): string | undefined {
+  if (value === undefined) return undefined;
+  if (!/^rediss?:\/\/[^/]/i.test(value))
+    throw new UsageError(
+      `--queue must be a redis:// or rediss:// URL; got "${value.replace(/\/\/[^@/]*@/, '//***@')}"`,
+      command,
+    );
+  return value;
+}
+
+function concurrencyOf(value: string | undefined, command: string, fallback: number): number {
+  const concurrency = wholeNumber('concurrency', value, command) ?? fallback;
+  if (concurrency < 1 || concurrency > 64)
+    throw new UsageError(`--concurrency must be from 1 to 64; got ${concurrency}`, command);
+  return concurrency;
 }
 
 function providerOf(value: string | undefined, command: string): ProviderChoice | undefined {
@@ -219,6 +247,7 @@ export function parseCommandLine(argv: readonly string[]): Command {
         op: { type: 'string' },
         out: { type: 'string' },
         concurrency: { type: 'string' },
+        queue: { type: 'string' },
       });
       if (values.help) return { name: 'help', topic: name };
       const operation = values.op as string | undefined;
@@ -229,9 +258,7 @@ export function parseCommandLine(argv: readonly string[]): Command {
         );
       if (typeof values.out !== 'string')
         throw new UsageError('batch needs --out <dir> for the results', name);
-      const concurrency = wholeNumber('concurrency', values.concurrency as string | undefined, name) ?? 4;
-      if (concurrency < 1 || concurrency > 64)
-        throw new UsageError(`--concurrency must be from 1 to 64; got ${concurrency}`, name);
+      const concurrency = concurrencyOf(values.concurrency as string | undefined, name, 4);
       const flags =
         operation === 'replace'
           ? replaceFlags(values, name)
@@ -249,7 +276,35 @@ export function parseCommandLine(argv: readonly string[]): Command {
         operation,
         outputDirectory: values.out,
         concurrency,
+        queue: queueOf(values.queue as string | undefined, name),
         ...flags,
+        provider: providerOf(values.provider as string | undefined, name),
+        json: Boolean(values.json),
+      };
+    }
+    case 'worker': {
+      const { values, positionals } = parse({
+        ...common,
+        queue: { type: 'string' },
+        concurrency: { type: 'string' },
+        'stall-timeout': { type: 'string' },
+        fallback: { type: 'boolean' },
+      });
+      if (values.help) return { name: 'help', topic: name };
+      if (positionals.length > 0)
+        throw new UsageError(`worker takes no inputs; got ${positionals.join(' ')}`, name);
+      const queue = queueOf(values.queue as string | undefined, name);
+      if (queue === undefined) throw new UsageError('worker needs --queue redis://<host>:<port>', name);
+      const stallTimeoutSeconds =
+        wholeNumber('stall-timeout', values['stall-timeout'] as string | undefined, name) ?? 30;
+      if (stallTimeoutSeconds < 1)
+        throw new UsageError(`--stall-timeout must be at least 1 second; got ${stallTimeoutSeconds}`, name);
+      return {
+        name,
+        queue,
+        concurrency: concurrencyOf(values.concurrency as string | undefined, name, 2),
+        stallTimeoutSeconds,
+        fallback: Boolean(values.fallback),
         provider: providerOf(values.provider as string | undefined, name),
         json: Boolean(values.json),
       };
@@ -273,7 +328,7 @@ export function parseCommandLine(argv: readonly string[]): Command {
     }
     default:
       throw new UsageError(
-        `unknown command "${name}": use remove, replace, video, batch, resume or providers`,
+        `unknown command "${name}": use remove, replace, video, batch, worker, resume or providers`,
       );
   }
 }

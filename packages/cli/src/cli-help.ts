@@ -7,7 +7,10 @@ Usage:
                    [-o <path>] [--provider ...] [--json]
   backdrop video <input> [--background transparent|blur|<colour>|<image>] [--container <name>]
                  [--no-audio] [-o <path>] [--provider ...] [--json]
-  backdrop batch <dir> --op remove|replace [replace flags] --out <dir> [--concurrency <n>] [--provider ...] [--json]
+  backdrop batch <dir> --op remove|replace [replace flags] --out <dir> [--concurrency <n>] [--provider ...]
+                 [--queue redis://<host>:<port>] [--json]
+  backdrop worker --queue redis://<host>:<port> [--concurrency <n>] [--stall-timeout <s>] [--fallback]
+                  [--provider ...] [--json]
   backdrop resume <handle-file> [--json]
   backdrop providers [--json]
 
@@ -49,7 +52,16 @@ const topics: Record<string, string> = {
   Runs every image in <dir>. A rerun skips files already done and resumes kept paid jobs
   (<name>.job.json) without paying again; one failure never stops the rest. a.png and a.jpg
   both get results (a.png.remove.png, a.jpg.remove.png). Ctrl-C stops, and --json still prints
-  the done/failed/skipped/interrupted summary.`,
+  the done/failed/skipped/interrupted summary.
+  --queue redis://...  enqueue the images for "backdrop worker"s (on this or other machines that
+                       share <dir> and --out) and follow them; Ctrl-C stops following, the jobs
+                       stay queued. BACKDROP_QUEUE_NAME names the queue (default backdrop).`,
+  worker: `backdrop worker --queue redis://<host>:<port> [--concurrency <n>] [--stall-timeout <s>] [--fallback]
+  Runs the images "backdrop batch --queue" enqueued, with this machine's provider keys, writing
+  into the shared --out folder. A job whose worker dies is taken over after --stall-timeout
+  (default 30 s) and its provider job resumed, never paid twice. Retryable failures are retried
+  with backoff; --fallback moves a job to the next configured provider when one keeps failing.
+  SIGTERM or Ctrl-C finishes the jobs in hand, then stops; a second signal leaves at once.`,
   resume: `backdrop resume <handle-file> [--json]
   Fetches the result of a paid job whose download or write failed, from the <output>.job.json
   the failed run saved, and writes it where that run meant to. No new job, nothing paid again.`,

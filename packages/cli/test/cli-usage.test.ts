@@ -21,7 +21,10 @@ describe('backdrop: usage', () => {
   });
 
   it.each([
-    [['frobnicate'], 'unknown command "frobnicate": use remove, replace, video, batch, resume or providers'],
+    [
+      ['frobnicate'],
+      'unknown command "frobnicate": use remove, replace, video, batch, worker, resume or providers',
+    ],
     [['remove'], 'remove needs an input (a file path or an http(s) URL). Run "backdrop help remove".'],
     [['remove', 'a.png', 'b.png'], 'remove takes a single input; got 2: a.png b.png'],
     [['remove', 'a.png', '--bogus'], "Unknown option '--bogus'"],
