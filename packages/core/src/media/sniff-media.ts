@@ -1,11 +1,11 @@
-import { fileTypeFromBuffer } from 'file-type/core';
 import { imageSize } from 'image-size';
 import { contentTypeOfFormat, type MediaFormat } from '../spec/media.js';
+import { detectFileType } from './detect-file-type.js';
 
 /** What the magic bytes say, or undefined when they are not a format Backdrop handles. */
 export interface SniffedMedia {
   format: MediaFormat;
-  /** What file-type called it, for messages about formats we do not take (`heic`, `pdf`). */
+  /** What the bytes were named, for messages about formats we do not take (`heic`, `pdf`). */
   detected: string | undefined;
 }
 
@@ -22,15 +22,15 @@ const formatByExtension: Readonly<Record<string, MediaFormat>> = {
   mkv: 'mkv',
 };
 
-/** The first bytes are enough for every format here (file-type reads at most 4100 for these). */
+/** The first bytes are enough for every format here (an image's dimensions may need more). */
 export const sniffLength = 64 * 1024;
 
 export async function sniffFormat(
   head: Uint8Array,
 ): Promise<{ format: MediaFormat | undefined; detected: string | undefined }> {
-  const type = await fileTypeFromBuffer(head);
-  if (!type) return { format: undefined, detected: undefined };
-  return { format: formatByExtension[type.ext], detected: type.ext };
+  const detected = detectFileType(head);
+  if (!detected) return { format: undefined, detected: undefined };
+  return { format: formatByExtension[detected], detected };
 }
 
 /**
