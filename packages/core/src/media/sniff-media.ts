@@ -1,4 +1,9 @@
-import { imageSize } from 'image-size';
+import { GIF } from 'image-size/types/gif';
+import { HEIF } from 'image-size/types/heif';
+import type { IImage } from 'image-size/types/interface';
+import { JPG } from 'image-size/types/jpg';
+import { PNG } from 'image-size/types/png';
+import { WEBP } from 'image-size/types/webp';
 import { contentTypeOfFormat, type MediaFormat } from '../spec/media.js';
 import { detectFileType } from './detect-file-type.js';
 
@@ -33,6 +38,24 @@ export async function sniffFormat(
   return { format: formatByExtension[detected], detected };
 }
 
+/** image-size's reader for each image format taken: only these are bundled, not its every format. */
+const dimensionReaders: Readonly<Partial<Record<MediaFormat, IImage>>> = {
+  png: PNG,
+  jpeg: JPG,
+  webp: WEBP,
+  gif: GIF,
+  avif: HEIF,
+};
+
+/** Width and height from a header, the largest image's when it holds several (as image-size picks). */
+function measure(reader: IImage, bytes: Uint8Array): { width: number; height: number } | undefined {
+  const size = reader.calculate(bytes);
+  const largest = (size.images ?? [size]).reduce((best, image) =>
+    image.width * image.height > best.width * best.height ? image : best,
+  );
+  return largest.width && largest.height ? { width: largest.width, height: largest.height } : undefined;
+}
+
 /**
  * Reads an image's width and height from its header without decoding it: first from the
  * sniffed head, then from more of the file when metadata pushes the size further in.
@@ -40,14 +63,17 @@ export async function sniffFormat(
 export async function readImageDimensions(
   data: Blob,
   head: Uint8Array,
+  format: MediaFormat,
 ): Promise<{ width: number; height: number } | undefined> {
+  const reader = dimensionReaders[format];
+  if (!reader) return undefined;
   const attempts = [head, undefined];
   for (const attempt of attempts) {
     const bytes =
       attempt ?? new Uint8Array(await data.slice(0, Math.min(data.size, 4 * 1024 * 1024)).arrayBuffer());
     try {
-      const size = imageSize(bytes);
-      if (size.width && size.height) return { width: size.width, height: size.height };
+      const size = reader.validate(bytes) ? measure(reader, bytes) : undefined;
+      if (size) return size;
     } catch {
       // Truncated header: try with more bytes.
     }
