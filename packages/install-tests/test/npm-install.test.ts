@@ -1,4 +1,4 @@
-import { copyFile, mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
+import { copyFile, mkdtemp, readdir, readFile, rm, writeFile } from 'node:fs/promises';
 import { createRequire } from 'node:module';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -55,7 +55,7 @@ afterAll(async () => {
 });
 
 /** Runs the README example (transpiled, unchanged) in the project, its fal calls answered by the emulator. */
-async function runExample(source: string): Promise<CommandRun> {
+async function runExample(source: string, key = falKey): Promise<CommandRun> {
   const javascript = ts.transpileModule(source, {
     compilerOptions: { module: ts.ModuleKind.ESNext, target: ts.ScriptTarget.ES2022 },
   }).outputText;
@@ -64,7 +64,7 @@ async function runExample(source: string): Promise<CommandRun> {
   return runCommand(process.execPath, ['--import', preload, 'example.mjs'], {
     cwd: project,
     env: developerEnvironment({
-      FAL_KEY: falKey,
+      FAL_KEY: key,
       INFERENCE_API_KEY: 'inf_unused_key',
       FAL_EMULATOR_ORIGIN: fal.origin,
       FAL_EMULATOR_HOSTS: falHosts.join(','),
@@ -79,6 +79,14 @@ describe('installed from npm tarballs into a fresh project', () => {
       const manifest = await readFile(join(project, 'node_modules/@backdrop', name, 'package.json'), 'utf8');
       expect(manifest).not.toContain('workspace:');
     }
+    // The .npmrc line kept onnxruntime-node's install script from fetching its CUDA libraries.
+    const runtimeFiles = await readdir(join(project, 'node_modules/onnxruntime-node/bin'), {
+      recursive: true,
+    });
+    expect(runtimeFiles.filter((file) => /cuda|tensorrt/i.test(file))).toEqual([]);
+    expect(
+      runtimeFiles.some((file) => /libonnxruntime\.so|onnxruntime\.dll|libonnxruntime\..*dylib/.test(file)),
+    ).toBe(true);
     const lock = JSON.parse(await readFile(join(project, 'package-lock.json'), 'utf8')) as {
       packages: Record<string, unknown>;
     };
@@ -147,6 +155,15 @@ describe('installed from npm tarballs into a fresh project', () => {
     expect(run.code).toBe(0);
     expect(run.stdout).toBe('');
     expect(run.stderr.trim()).toBe(example.quotedRefusal);
+  });
+
+  it('prints an auth error with no field as "-", and never the key', async () => {
+    const wrongKey = 'wrong-fal-key-0123456789';
+    const run = await runExample(example.source, wrongKey);
+    expect(run.code).toBe(0);
+    expect(run.stderr).toMatch(/^auth - /);
+    expect(run.stderr).not.toContain('undefined');
+    expect(run.stderr).not.toContain(wrongKey);
   });
 
   it.each(['bundler', 'nodenext'] as const)(
