@@ -76,8 +76,15 @@ async function runExample(source: string, key = falKey): Promise<CommandRun> {
 describe('installed from npm tarballs into a fresh project', () => {
   it('resolves every @backdrop package to the packed copy, with no workspace ranges left', async () => {
     for (const name of ['core', 'fal-adapter', 'inferencesh-adapter', 'local-adapter', 'cli']) {
-      const manifest = await readFile(join(project, 'node_modules/@backdrop', name, 'package.json'), 'utf8');
+      const folder = join(project, 'node_modules/@backdrop', name);
+      const manifest = await readFile(join(folder, 'package.json'), 'utf8');
       expect(manifest).not.toContain('workspace:');
+      expect(JSON.parse(manifest)).toMatchObject({
+        license: 'MIT',
+        repository: { url: expect.stringMatching(/^git\+https:\/\//), directory: `packages/${name}` },
+        bugs: { url: expect.stringMatching(/^https:\/\//) },
+      });
+      expect(await readFile(join(folder, 'LICENSE'), 'utf8')).toContain('MIT License');
     }
     // The .npmrc line kept onnxruntime-node's install script from fetching its CUDA libraries.
     const runtimeFiles = await readdir(join(project, 'node_modules/onnxruntime-node/bin'), {
