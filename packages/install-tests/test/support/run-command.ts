@@ -24,6 +24,8 @@ export function developerEnvironment(extra: Record<string, string> = {}): NodeJS
     if (toolVariables.test(name) || providerVariables.test(name)) continue;
     environment[name] = value;
   }
+  // A CI's npm cache, named in upper case (pnpm sets only lower-case npm_config_ variables).
+  if (process.env.NPM_CONFIG_CACHE) environment.NPM_CONFIG_CACHE = process.env.NPM_CONFIG_CACHE;
   environment.PATH = (process.env.PATH ?? '')
     .split(delimiter)
     .filter((folder) => !folder.includes('node_modules'))
