@@ -1,4 +1,4 @@
-import * as z from 'zod';
+import * as z from 'zod/mini';
 import type { HostLookup } from './download/safe-download.js';
 import { BackdropError } from './errors/backdrop-error.js';
 import { encodeDataUri } from './media/data-uri.js';

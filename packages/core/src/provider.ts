@@ -22,6 +22,7 @@ export {
   isNotProcessedStatus,
 } from './provider/http-status-error.js';
 export { parseRetryAfter } from './provider/retry-after.js';
+export { issueMessage as validationIssueMessage } from './schemas/issue-message.js';
 export { parseProviderOptions } from './schemas/parse-provider-options.js';
 export { rule as validationRule } from './schemas/rule.js';
 export type { BackdropAdapter, CallContext, JobOperation, UploadFileRequest } from './spec/adapter.js';

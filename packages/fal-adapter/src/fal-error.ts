@@ -80,10 +80,15 @@ export function mapFalHttpFailure(failure: FalHttpFailure): BackdropError {
     explanation,
     keyHint: "FAL_KEY or the proxy's key",
   };
+  // A cancelled request's result answers 499 `client_cancelled`, or a 4xx whose detail says
+  // "Request was cancelled": checked before the 400 below, or a cancel would read as a refusal.
+  const cancelled =
+    status === 499 ||
+    errorType === 'client_cancelled' ||
+    (status >= 400 && status < 500 && /\bcancell?ed\b/i.test(explanation));
+  if (cancelled) return errorFromHttpStatus(described, { code: 'aborted' });
   // fal answers 400 for queue states (a result still in progress, a cancel after completion).
   if (status === 400) return errorFromHttpStatus(described, { code: 'provider_rejected' });
-  if (status === 499 || errorType === 'client_cancelled')
-    return errorFromHttpStatus(described, { code: 'aborted' });
   if (status >= 500) {
     const userTimeout = status === 504 && headers.get('x-fal-request-timeout-type') === 'user';
     return errorFromHttpStatus(described, {

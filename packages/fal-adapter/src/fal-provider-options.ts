@@ -1,27 +1,28 @@
 import { type OperationName, parseProviderOptions, validationRule as rule } from '@backdrop/core/provider';
-import * as z from 'zod';
+import * as z from 'zod/mini';
 import { falEndpointIds } from './fal-endpoints.js';
 
 const endpointIds = Object.values(falEndpointIds);
 
 const falProviderOptionsSchema = z.strictObject({
   /** Use this endpoint and no other; a request it cannot serve is refused, naming one that can. */
-  endpoint: z.enum(endpointIds, rule(`must be one of ${endpointIds.join(', ')}`)).optional(),
+  endpoint: z.optional(z.enum(endpointIds, rule(`must be one of ${endpointIds.join(', ')}`))),
   /** Inference steps of bria/replace-background (its default is 30). */
-  inferenceSteps: z
-    .number(rule('must be a whole number of at least 1'))
-    .int(rule('must be a whole number of at least 1'))
-    .min(1, rule('must be a whole number of at least 1'))
-    .optional(),
+  inferenceSteps: z.optional(
+    z
+      .int(rule('must be a whole number of at least 1'))
+      .check(z.minimum(1, rule('must be a whole number of at least 1'))),
+  ),
   /** Ask fal to return outputs inline as data URIs (and keep them out of the request history). */
-  syncMode: z.boolean(rule('must be true or false')).optional(),
+  syncMode: z.optional(z.boolean(rule('must be true or false'))),
   /** fal's queue priority. */
-  priority: z.enum(['low', 'normal'], rule('must be low or normal')).optional(),
+  priority: z.optional(z.enum(['low', 'normal'], rule('must be low or normal'))),
   /** Seconds a queued request may wait to start before fal gives up on it (more than 1). */
-  startTimeoutSeconds: z
-    .number(rule('must be a number of seconds above 1'))
-    .gt(1, rule('must be a number of seconds above 1'))
-    .optional(),
+  startTimeoutSeconds: z.optional(
+    z
+      .number(rule('must be a number of seconds above 1'))
+      .check(z.gt(1, rule('must be a number of seconds above 1'))),
+  ),
 });
 
 /** Options only fal understands, under `providerOptions.fal`. */

@@ -1,5 +1,5 @@
 import { type RemoveVideoBackgroundCall, toBriaVideoInput } from '@backdrop/core/provider';
-import * as z from 'zod';
+import * as z from 'zod/mini';
 import type { FalOperationMapping } from './fal-operation-mapping.js';
 import { mediaUrl, parseFalOutput } from './fal-output.js';
 import type { components } from './generated/fal-bria-video-background-removal.js';
@@ -7,7 +7,7 @@ import type { components } from './generated/fal-bria-video-background-removal.j
 type FalVideoInput = components['schemas']['bria_video-cpu_InputRemoveBackgroundModel'];
 
 const falVideoOutputSchema = z.object({
-  video: z.object({ url: z.string(), content_type: z.string().nullish(), file_size: z.number().nullish() }),
+  video: z.object({ url: z.string(), content_type: z.nullish(z.string()), file_size: z.nullish(z.number()) }),
 });
 
 /**

@@ -293,4 +293,20 @@ describe('cancel', () => {
     const resumed = harness.backdrop.resumeJob(JSON.parse(JSON.stringify(job.handle)));
     expect((await rejection(resumed.wait())).code).toBe('aborted');
   });
+
+  it('reads a cancelled request whose result says "Request was cancelled" (HTTP 400) as cancelled', async () => {
+    harness = await startFalHarness({ emulator: { queueMs: 60_000 } });
+    const job = await harness.backdrop.startRemoveBackground({ image: 'https://cdn.example.com/a.png' });
+    await job.cancel();
+    // fal's other answer for a cancelled request: a 400 naming it, with no error type.
+    harness.emulator.faults.add({
+      operation: 'result',
+      fault: { type: 'status', status: 400, body: { detail: 'Request was cancelled' } },
+      times: 2,
+    });
+    expect((await job.status()).state).toBe('cancelled');
+    const error = await rejection(job.wait());
+    expect(error).toMatchObject({ code: 'aborted', requestId: job.handle.id });
+    expect(error.message).toContain('was cancelled');
+  });
 });

@@ -1,11 +1,11 @@
 import { parseProviderOptions, validationRule as rule } from '@backdrop/core/provider';
-import * as z from 'zod';
+import * as z from 'zod/mini';
 
 const inferenceShProviderOptionsSchema = z.strictObject({
   /** Where the task runs: inference.sh's cloud, your private workers, or private first. */
-  infra: z
-    .enum(['cloud', 'private', 'private_first'], rule('must be cloud, private or private_first'))
-    .optional(),
+  infra: z.optional(
+    z.enum(['cloud', 'private', 'private_first'], rule('must be cloud, private or private_first')),
+  ),
 });
 
 /** Options only inference.sh understands, under `providerOptions.inferencesh`. */

@@ -109,6 +109,9 @@ describe('inference.sh video background removal jobs (bria/video-rmbg)', () => {
     const slow = await harness.backdrop.startRemoveVideoBackground({ video: clip });
     await slow.cancel();
     await vi.waitFor(() => expect(harness.emulator.tasks.get(slow.handle.id)?.status).toBe(12));
+    // A cancelled task ends cancelled, and its wait as aborted: not as a failure.
+    expect((await slow.status()).state).toBe('cancelled');
+    expect((await rejection(slow.wait())).code).toBe('aborted');
 
     const timed = await harness.backdrop.startRemoveVideoBackground({ video: clip });
     expect((await rejection(timed.wait({ timeoutMs: 120 }))).code).toBe('timeout');

@@ -40,15 +40,19 @@ for (const bundle of bundles) {
   const gzipped = gzipSync(code, { level: 9 }).byteLength;
   const largest = Object.entries(result.metafile.outputs[Object.keys(result.metafile.outputs)[0]].inputs)
     .map(([path, input]) => [
-      path.replace(/^.*node_modules\/(?:\.pnpm\/[^/]+\/node_modules\/)?/, ''),
+      // Paths are relative to the working folder: outside node_modules, a file is this repository's.
+      path.includes('node_modules/')
+        ? path.replace(/^.*node_modules\/(?:\.pnpm\/[^/]+\/node_modules\/)?/, '')
+        : undefined,
       input.bytesInOutput,
     ])
     .reduce((sizes, [path, bytes]) => {
-      const name = path.startsWith('..')
-        ? '@backdrop/* (this repository)'
-        : path.startsWith('@')
-          ? path.split('/').slice(0, 2).join('/')
-          : path.split('/')[0];
+      const name =
+        path === undefined
+          ? '@backdrop/* (this repository)'
+          : path.startsWith('@')
+            ? path.split('/').slice(0, 2).join('/')
+            : path.split('/')[0];
       sizes.set(name, (sizes.get(name) ?? 0) + bytes);
       return sizes;
     }, new Map());

@@ -165,7 +165,7 @@ export async function prepareMedia(input: MediaInput, options: PrepareMediaOptio
   }
   const facts: MediaFacts = { format, contentType: contentTypeOfFormat[format], sizeBytes: data.size };
   if (kind === 'image') {
-    const dimensions = await readImageDimensions(data, head);
+    const dimensions = await readImageDimensions(data, head, format);
     if (!dimensions)
       throw invalid(field, `is a ${formatLabels[format]} file whose header gives no width and height`);
     facts.width = dimensions.width;

@@ -1,11 +1,16 @@
-import { fileTypeFromBuffer } from 'file-type/core';
-import { imageSize } from 'image-size';
+import { GIF } from 'image-size/types/gif';
+import { HEIF } from 'image-size/types/heif';
+import type { IImage } from 'image-size/types/interface';
+import { JPG } from 'image-size/types/jpg';
+import { PNG } from 'image-size/types/png';
+import { WEBP } from 'image-size/types/webp';
 import { contentTypeOfFormat, type MediaFormat } from '../spec/media.js';
+import { detectFileType } from './detect-file-type.js';
 
 /** What the magic bytes say, or undefined when they are not a format Backdrop handles. */
 export interface SniffedMedia {
   format: MediaFormat;
-  /** What file-type called it, for messages about formats we do not take (`heic`, `pdf`). */
+  /** What the bytes were named, for messages about formats we do not take (`heic`, `pdf`). */
   detected: string | undefined;
 }
 
@@ -22,15 +27,33 @@ const formatByExtension: Readonly<Record<string, MediaFormat>> = {
   mkv: 'mkv',
 };
 
-/** The first bytes are enough for every format here (file-type reads at most 4100 for these). */
+/** The first bytes are enough for every format here (an image's dimensions may need more). */
 export const sniffLength = 64 * 1024;
 
 export async function sniffFormat(
   head: Uint8Array,
 ): Promise<{ format: MediaFormat | undefined; detected: string | undefined }> {
-  const type = await fileTypeFromBuffer(head);
-  if (!type) return { format: undefined, detected: undefined };
-  return { format: formatByExtension[type.ext], detected: type.ext };
+  const detected = detectFileType(head);
+  if (!detected) return { format: undefined, detected: undefined };
+  return { format: formatByExtension[detected], detected };
+}
+
+/** image-size's reader for each image format taken: only these are bundled, not its every format. */
+const dimensionReaders: Readonly<Partial<Record<MediaFormat, IImage>>> = {
+  png: PNG,
+  jpeg: JPG,
+  webp: WEBP,
+  gif: GIF,
+  avif: HEIF,
+};
+
+/** Width and height from a header, the largest image's when it holds several (as image-size picks). */
+function measure(reader: IImage, bytes: Uint8Array): { width: number; height: number } | undefined {
+  const size = reader.calculate(bytes);
+  const largest = (size.images ?? [size]).reduce((best, image) =>
+    image.width * image.height > best.width * best.height ? image : best,
+  );
+  return largest.width && largest.height ? { width: largest.width, height: largest.height } : undefined;
 }
 
 /**
@@ -40,14 +63,17 @@ export async function sniffFormat(
 export async function readImageDimensions(
   data: Blob,
   head: Uint8Array,
+  format: MediaFormat,
 ): Promise<{ width: number; height: number } | undefined> {
+  const reader = dimensionReaders[format];
+  if (!reader) return undefined;
   const attempts = [head, undefined];
   for (const attempt of attempts) {
     const bytes =
       attempt ?? new Uint8Array(await data.slice(0, Math.min(data.size, 4 * 1024 * 1024)).arrayBuffer());
     try {
-      const size = imageSize(bytes);
-      if (size.width && size.height) return { width: size.width, height: size.height };
+      const size = reader.validate(bytes) ? measure(reader, bytes) : undefined;
+      if (size) return size;
     } catch {
       // Truncated header: try with more bytes.
     }

@@ -1,4 +1,4 @@
-import * as z from 'zod';
+import * as z from 'zod/mini';
 import { imageOutputFormats, qualityModes } from '../spec/options.js';
 import {
   callOptionsShape,
@@ -15,13 +15,13 @@ const cutoutFormats = imageOutputFormats.filter((format) => format !== 'jpeg');
 export const removeBackgroundSchema = z.strictObject({
   image: mediaInputSchema,
   /** The result's format: `png` (default) or `webp`, both with alpha. */
-  outputFormat: z
-    .enum(
+  outputFormat: z.optional(
+    z.enum(
       cutoutFormats,
       rule(`must be ${cutoutFormats.join(' or ')} (a cut-out needs transparency, which jpeg lacks)`),
-    )
-    .optional(),
-  webhookUrl: webhookUrlSchema.optional(),
+    ),
+  ),
+  webhookUrl: z.optional(webhookUrlSchema),
   ...callOptionsShape,
 });
 
@@ -29,39 +29,42 @@ export const replaceBackgroundSchema = z
   .strictObject({
     image: mediaInputSchema,
     /** What the new background should show. */
-    prompt: z
-      .string(rule('must be text'))
-      .trim()
-      .min(1, rule('must not be empty'))
-      .max(10_000, rule('must be at most 10000 characters'))
-      .optional(),
+    prompt: z.optional(
+      z
+        .string(rule('must be text'))
+        .check(
+          z.trim(),
+          z.minLength(1, rule('must not be empty')),
+          z.maxLength(10_000, rule('must be at most 10000 characters')),
+        ),
+    ),
     /** An image whose look the new background should take. */
-    referenceImage: mediaInputSchema.optional(),
+    referenceImage: z.optional(mediaInputSchema),
     /** A plain colour behind the subject instead (named or #rrggbb). */
-    backgroundColor: colorSchema.optional(),
-    negativePrompt: z
-      .string(rule('must be text'))
-      .max(10_000, rule('must be at most 10000 characters'))
-      .optional(),
-    seed: seedSchema.optional(),
+    backgroundColor: z.optional(colorSchema),
+    negativePrompt: z.optional(
+      z.string(rule('must be text')).check(z.maxLength(10_000, rule('must be at most 10000 characters'))),
+    ),
+    seed: z.optional(seedSchema),
     /** How many results to make. */
-    count: z
-      .number(rule('must be a whole number of at least 1'))
-      .int(rule('must be a whole number of at least 1'))
-      .min(1, rule('must be a whole number of at least 1'))
-      .default(1),
-    qualityMode: z.enum(qualityModes, rule(`must be one of ${qualityModes.join(', ')}`)).optional(),
+    count: z._default(
+      z
+        .int(rule('must be a whole number of at least 1'))
+        .check(z.minimum(1, rule('must be a whole number of at least 1'))),
+      1,
+    ),
+    qualityMode: z.optional(z.enum(qualityModes, rule(`must be one of ${qualityModes.join(', ')}`))),
     /** Let the provider rewrite the prompt for better results. */
-    refinePrompt: z.boolean(rule('must be true or false')).optional(),
+    refinePrompt: z.optional(z.boolean(rule('must be true or false'))),
     /** Keep the input's width and height. */
-    preserveOriginalSize: z.boolean(rule('must be true or false')).optional(),
+    preserveOriginalSize: z.optional(z.boolean(rule('must be true or false'))),
     /** Refuse prompts that fail the provider's content moderation. */
-    moderation: z.boolean(rule('must be true or false')).optional(),
+    moderation: z.optional(z.boolean(rule('must be true or false'))),
     /** The result's format: `png` (default), `webp` or `jpeg`. */
-    outputFormat: z
-      .enum(imageOutputFormats, rule(`must be one of ${imageOutputFormats.join(', ')}`))
-      .optional(),
-    webhookUrl: webhookUrlSchema.optional(),
+    outputFormat: z.optional(
+      z.enum(imageOutputFormats, rule(`must be one of ${imageOutputFormats.join(', ')}`)),
+    ),
+    webhookUrl: z.optional(webhookUrlSchema),
     ...callOptionsShape,
   })
   .check((context) => {

@@ -1,5 +1,7 @@
-import type { z } from 'zod';
+import { safeParse } from 'zod/mini';
+import type { $ZodType, output } from 'zod/v4/core';
 import { BackdropError } from '../errors/backdrop-error.js';
+import { issueMessage } from './issue-message.js';
 
 function formatPath(path: readonly PropertyKey[]): string {
   return path
@@ -10,18 +12,18 @@ function formatPath(path: readonly PropertyKey[]): string {
 }
 
 /** Parses a request, or throws `invalid_input` naming the field, the rule and the value's problem. */
-export function parseRequest<Schema extends z.ZodType>(
+export function parseRequest<Schema extends $ZodType>(
   schema: Schema,
   value: unknown,
   operation: string,
-): z.output<Schema> {
+): output<Schema> {
   if (typeof value !== 'object' || value === null) {
     throw new BackdropError({
       code: 'invalid_input',
       message: `${operation}: the request must be an object`,
     });
   }
-  const result = schema.safeParse(value);
+  const result = safeParse(schema, value, { reportInput: true });
   if (result.success) return result.data;
   const issues = result.error.issues.map((issue) => {
     const field = formatPath(issue.path) || 'request';
@@ -29,7 +31,7 @@ export function parseRequest<Schema extends z.ZodType>(
       const keys = issue.keys.map((key) => JSON.stringify(key)).join(', ');
       return { field: issue.keys[0] ?? field, message: `${keys}: not an option of ${operation}` };
     }
-    return { field, message: `${field}: ${issue.message}` };
+    return { field, message: `${field}: ${issueMessage(issue)}` };
   });
   const [first] = issues;
   throw new BackdropError({

@@ -1,13 +1,14 @@
-import * as z from 'zod';
-import { namedColors, videoContainers } from '../spec/options.js';
+import * as z from 'zod/mini';
+import { type HexColor, type NamedColor, namedColors, videoContainers } from '../spec/options.js';
 import { callOptionsShape, colorSchema, mediaInputSchema, webhookUrlSchema } from './common-schemas.js';
 import { rule } from './rule.js';
 
 const blurStrengthSchema = z
-  .number(rule('must be a whole number from 0 to 100'))
   .int(rule('must be a whole number from 0 to 100'))
-  .min(0, rule('must be a whole number from 0 to 100'))
-  .max(100, rule('must be a whole number from 0 to 100'));
+  .check(
+    z.minimum(0, rule('must be a whole number from 0 to 100')),
+    z.maximum(100, rule('must be a whole number from 0 to 100')),
+  );
 
 const backgroundChoices = `"transparent", "blur", a colour (${namedColors.join(', ')}, #rrggbb), or { type: "transparent" | "color" | "blur" | "image", ... }`;
 
@@ -25,12 +26,21 @@ export function isBackgroundShorthand(value: string): boolean {
  */
 export const backgroundSchema = z.union(
   [
-    z.literal('transparent').transform(() => ({ type: 'transparent' as const })),
-    z.literal('blur').transform(() => ({ type: 'blur' as const, strength: 50 })),
-    colorSchema.transform((color) => ({ type: 'color' as const, color })),
+    z.pipe(
+      z.literal('transparent'),
+      z.transform(() => ({ type: 'transparent' as const })),
+    ),
+    z.pipe(
+      z.literal('blur'),
+      z.transform(() => ({ type: 'blur' as const, strength: 50 })),
+    ),
+    z.pipe(
+      colorSchema,
+      z.transform((color: NamedColor | HexColor) => ({ type: 'color' as const, color })),
+    ),
     z.strictObject({ type: z.literal('transparent') }),
     z.strictObject({ type: z.literal('color'), color: colorSchema }),
-    z.strictObject({ type: z.literal('blur'), strength: blurStrengthSchema.default(50) }),
+    z.strictObject({ type: z.literal('blur'), strength: z._default(blurStrengthSchema, 50) }),
     z.strictObject({ type: z.literal('image'), image: mediaInputSchema }),
   ],
   rule(`must be ${backgroundChoices}`),
@@ -38,42 +48,50 @@ export const backgroundSchema = z.union(
 
 export const removeVideoBackgroundSchema = z.strictObject({
   video: mediaInputSchema,
-  background: backgroundSchema.default({ type: 'transparent' }),
+  background: z._default(backgroundSchema, { type: 'transparent' }),
   /** Output container and codec; for a transparent background, one that carries alpha. */
-  container: z.enum(videoContainers, rule(`must be one of ${videoContainers.join(', ')}`)).optional(),
+  container: z.optional(z.enum(videoContainers, rule(`must be one of ${videoContainers.join(', ')}`))),
   /** Keep the input's audio track (the providers' default). */
-  keepAudio: z.boolean(rule('must be true or false')).optional(),
-  webhookUrl: webhookUrlSchema.optional(),
+  keepAudio: z.optional(z.boolean(rule('must be true or false'))),
+  webhookUrl: z.optional(webhookUrlSchema),
   /** How often to ask a job's status when the provider has no stream, in milliseconds. */
-  pollIntervalMs: z
-    .number(rule('must be a whole number of milliseconds from 100'))
-    .int(rule('must be a whole number of milliseconds from 100'))
-    .min(100, rule('must be a whole number of milliseconds from 100'))
-    .optional(),
+  pollIntervalMs: z.optional(
+    z
+      .int(rule('must be a whole number of milliseconds from 100'))
+      .check(z.minimum(100, rule('must be a whole number of milliseconds from 100'))),
+  ),
   ...callOptionsShape,
 });
 
 export const realtimeVideoSchema = z.strictObject({
-  background: backgroundSchema.default({ type: 'color', color: 'black' }),
+  background: z._default(backgroundSchema, { type: 'color', color: 'black' }),
   /** Frames sent and not yet answered; past this, the newest frame waits and older ones are dropped. */
-  maxFramesInFlight: z
-    .number(rule('must be a whole number from 1 to 8'))
-    .int(rule('must be a whole number from 1 to 8'))
-    .min(1, rule('must be a whole number from 1 to 8'))
-    .max(8, rule('must be a whole number from 1 to 8'))
-    .default(1),
+  maxFramesInFlight: z._default(
+    z
+      .int(rule('must be a whole number from 1 to 8'))
+      .check(
+        z.minimum(1, rule('must be a whole number from 1 to 8')),
+        z.maximum(8, rule('must be a whole number from 1 to 8')),
+      ),
+    1,
+  ),
   /** A frame unanswered for this long counts as lost, in milliseconds. */
-  frameTimeoutMs: z
-    .number(rule('must be a positive number of milliseconds'))
-    .positive(rule('must be a positive number of milliseconds'))
-    .default(5_000),
+  frameTimeoutMs: z._default(
+    z
+      .number(rule('must be a positive number of milliseconds'))
+      .check(z.positive(rule('must be a positive number of milliseconds'))),
+    5_000,
+  ),
   /** How many times to reconnect after the connection drops. */
-  maxReconnects: z
-    .number(rule('must be a whole number from 0 to 100'))
-    .int(rule('must be a whole number from 0 to 100'))
-    .min(0, rule('must be a whole number from 0 to 100'))
-    .max(100, rule('must be a whole number from 0 to 100'))
-    .default(5),
+  maxReconnects: z._default(
+    z
+      .int(rule('must be a whole number from 0 to 100'))
+      .check(
+        z.minimum(0, rule('must be a whole number from 0 to 100')),
+        z.maximum(100, rule('must be a whole number from 0 to 100')),
+      ),
+    5,
+  ),
   provider: callOptionsShape.provider,
   model: callOptionsShape.model,
   providerOptions: callOptionsShape.providerOptions,
