@@ -66,7 +66,10 @@ export interface BackdropOptions {
   timeoutMs?: number | undefined;
   /** Default time to wait for a video job, in ms (1 hour). */
   videoTimeoutMs?: number | undefined;
-  /** How often to poll a job that has no stream, in ms (500). */
+  /**
+   * A fixed interval between status calls for jobs followed without a stream, in ms. By default
+   * polling starts at 20 ms and backs off by a quarter each time up to 500 ms.
+   */
   pollIntervalMs?: number | undefined;
   /** Fall back to the next capable provider on retryable failures (off by default). */
   fallback?: boolean | undefined;
@@ -137,6 +140,18 @@ function callBase(
 
 const setBackgroundSchema = z.strictObject({ background: backgroundSchema });
 
+function checkedPollInterval(pollIntervalMs: unknown): number | undefined {
+  if (pollIntervalMs === undefined) return undefined;
+  if (typeof pollIntervalMs !== 'number' || !Number.isFinite(pollIntervalMs) || pollIntervalMs <= 0) {
+    throw new BackdropError({
+      code: 'invalid_input',
+      field: 'pollIntervalMs',
+      message: `pollIntervalMs: must be a positive number of milliseconds; got ${typeof pollIntervalMs === 'number' ? pollIntervalMs : typeof pollIntervalMs}`,
+    });
+  }
+  return pollIntervalMs;
+}
+
 function createRuntime(options: BackdropOptions): OperationRuntime {
   if (!Array.isArray(options.providers) || options.providers.length === 0) {
     throw new BackdropError({
@@ -160,7 +175,7 @@ function createRuntime(options: BackdropOptions): OperationRuntime {
     retry: resolveRetrySettings(options.retry),
     resendUnconfirmedStart: options.resendUnconfirmedStart ?? false,
     allowPrivateAddresses: options.allowPrivateAddresses,
-    pollIntervalMs: options.pollIntervalMs ?? 500,
+    pollIntervalMs: checkedPollInterval(options.pollIntervalMs),
     imageTimeoutMs: options.timeoutMs ?? 600_000,
     videoTimeoutMs: options.videoTimeoutMs ?? 3_600_000,
     fallback: options.fallback ?? false,

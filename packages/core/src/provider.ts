@@ -59,12 +59,12 @@ export {
   titleCaseColor,
   type VideoContainer,
 } from './spec/options.js';
+export type { FrameProgress, WorkProgress } from './spec/progress.js';
 export type {
   RealtimeConnection,
   RealtimeConnectionEvents,
   RealtimeFrame,
   RealtimeFrameInput,
 } from './spec/realtime.js';
-export type { FrameProgress, WorkProgress } from './spec/progress.js';
 export type { BackdropWarning } from './spec/warning.js';
 export { countWords } from './text/count-words.js';

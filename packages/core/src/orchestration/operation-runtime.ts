@@ -11,7 +11,8 @@ export interface OperationRuntime {
   resendUnconfirmedStart: boolean;
   /** Private hosts, addresses or ranges downloads may reach all the same. */
   allowPrivateAddresses: readonly string[] | undefined;
-  pollIntervalMs: number;
+  /** A fixed poll interval the caller chose; undefined: the backoff schedule. */
+  pollIntervalMs: number | undefined;
   imageTimeoutMs: number;
   videoTimeoutMs: number;
   fallback: boolean;
