@@ -151,6 +151,11 @@ export async function startFalEmulator(options: FalEmulatorOptions = {}): Promis
 
   const scheduler = createScheduler();
   const later = scheduler.later;
+  /** Open status streams: each is told when any job changes (a state, a log, a queue position). */
+  const streamListeners = new Set<() => void>();
+  const publish = () => {
+    for (const listener of streamListeners) listener();
+  };
 
   function storeFile(bytes: Uint8Array, contentType: string, fileName: string): string {
     const id = randomUUID();
@@ -171,6 +176,7 @@ export async function startFalEmulator(options: FalEmulatorOptions = {}): Promis
       flaggedWords,
       log(message) {
         job?.logs.push({ message, level: 'INFO', source: 'USER', timestamp: new Date().toISOString() });
+        publish();
       },
       storeImage(png, width, height, syncMode): FalImage {
         const fileName = `${randomUUID().replaceAll('-', '')}.png`;
@@ -307,6 +313,7 @@ export async function startFalEmulator(options: FalEmulatorOptions = {}): Promis
       if (job.cancelled) return;
       job.state = 'COMPLETED';
       job.completedAt = Date.now();
+      publish();
       void deliverWebhook(job);
     });
   }
@@ -337,6 +344,7 @@ export async function startFalEmulator(options: FalEmulatorOptions = {}): Promis
         source: 'USER',
         timestamp: new Date().toISOString(),
       });
+      publish();
       void execute(job);
     });
     return job;
@@ -359,6 +367,10 @@ export async function startFalEmulator(options: FalEmulatorOptions = {}): Promis
     return true;
   }
 
+  /**
+   * The status stream (reference/providers.md 1.3): a `data: <status JSON>` event now and at each
+   * change, a comment line every `streamKeepAliveMs`, closed after COMPLETED.
+   */
   function streamStatus(job: FalJob, appPath: string, withLogs: boolean, response: ServerResponse): void {
     response.writeHead(200, {
       'content-type': 'text/event-stream',
@@ -367,22 +379,24 @@ export async function startFalEmulator(options: FalEmulatorOptions = {}): Promis
     });
     let last = '';
     const keepAlive = setInterval(() => response.write(': keep-alive\n\n'), keepAliveMs);
-    const tick = setInterval(() => {
+    const stop = () => {
+      clearInterval(keepAlive);
+      streamListeners.delete(send);
+    };
+    function send(): void {
       const body = JSON.stringify(statusBody(job, appPath, withLogs));
       if (body !== last) {
         last = body;
         response.write(`data: ${body}\n\n`);
       }
-      if (job.state === 'COMPLETED' || job.cancelled) {
-        clearInterval(tick);
-        clearInterval(keepAlive);
+      if (job.state === 'COMPLETED') {
+        stop();
         response.end();
       }
-    }, 10);
-    response.on('close', () => {
-      clearInterval(tick);
-      clearInterval(keepAlive);
-    });
+    }
+    streamListeners.add(send);
+    response.on('close', stop);
+    send();
   }
 
   async function handleQueue(
@@ -452,6 +466,7 @@ export async function startFalEmulator(options: FalEmulatorOptions = {}): Promis
       job.cancelled = true;
       job.state = 'COMPLETED';
       job.completedAt = Date.now();
+      publish();
       job.outcome = {
         status: 499,
         body: { detail: 'Request cancelled by the client', error_type: 'client_cancelled' },
