@@ -27,7 +27,18 @@ function runBatch(input: string, output: string, env: Record<string, string>): P
     const started = performance.now();
     const child = spawn(
       process.execPath,
-      [cli, 'batch', input, '--op', 'remove', '--out', output, '--concurrency', String(concurrency), '--json'],
+      [
+        cli,
+        'batch',
+        input,
+        '--op',
+        'remove',
+        '--out',
+        output,
+        '--concurrency',
+        String(concurrency),
+        '--json',
+      ],
       { env: { PATH: process.env.PATH, HOME: process.env.HOME, ...env }, stdio: ['ignore', 'pipe', 'pipe'] },
     );
     let stdout = '';
@@ -41,7 +52,8 @@ function runBatch(input: string, output: string, env: Record<string, string>): P
     child.on('close', (code) => {
       const wallMs = performance.now() - started;
       const done = (JSON.parse(stdout || '{}') as { done?: unknown[] }).done?.length ?? 0;
-      if (code !== 0 || done !== imageCount) reject(new Error(`batch exited ${code}, ${done} done: ${stderr}`));
+      if (code !== 0 || done !== imageCount)
+        reject(new Error(`batch exited ${code}, ${done} done: ${stderr}`));
       else resolve(wallMs);
     });
   });
@@ -96,8 +108,7 @@ it(`backdrop batch: ${imageCount} images, concurrency ${concurrency}, ${jobLaten
     const emulator = await startInferenceShEmulator({ stepMs: 10, processingMs: 150 });
     return {
       env: { INFERENCE_API_KEY: 'inf_test_key', BACKDROP_INFERENCE_BASE_URL: emulator.origin, ...loopback },
-      firstJobAt: () =>
-        Math.min(...[...emulator.tasks.values()].map((task) => Date.parse(task.created_at))),
+      firstJobAt: () => Math.min(...[...emulator.tasks.values()].map((task) => Date.parse(task.created_at))),
       close: () => emulator.close(),
     };
   });
