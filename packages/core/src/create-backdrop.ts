@@ -6,6 +6,7 @@ import { type LocalFileReader, type PreparedMedia, prepareMedia } from './media/
 import { type BackdropJob, createBackdropJob } from './orchestration/backdrop-job.js';
 import { createCallContext } from './orchestration/call-context.js';
 import { createCallSignal } from './orchestration/call-signal.js';
+import { createJobSlots, type JobSlots } from './orchestration/job-slots.js';
 import type { OperationRuntime } from './orchestration/operation-runtime.js';
 import { type RetryConfiguration, resolveRetrySettings } from './orchestration/retry.js';
 import {
@@ -71,6 +72,12 @@ export interface BackdropOptions {
    * polling starts at 20 ms and backs off by a quarter each time up to 500 ms.
    */
   pollIntervalMs?: number | undefined;
+  /**
+   * At most this many provider jobs in flight at once for calls that wait for their result
+   * (`removeBackground`, `replaceBackground`, `removeVideoBackground`): a call past it uploads
+   * its media, then waits for a job to end before starting its own. No limit by default.
+   */
+  maxConcurrentJobs?: number | undefined;
   /** Fall back to the next capable provider on retryable failures (off by default). */
   fallback?: boolean | undefined;
   /** The fetch every adapter call and download uses (an adapter's own `fetch` option wins). */
@@ -152,6 +159,23 @@ function checkedPollInterval(pollIntervalMs: unknown): number | undefined {
   return pollIntervalMs;
 }
 
+/** The limit on jobs in flight, checked; none when the caller set none. */
+function jobSlotsFor(maxConcurrentJobs: unknown): JobSlots | undefined {
+  if (maxConcurrentJobs === undefined) return undefined;
+  if (
+    typeof maxConcurrentJobs !== 'number' ||
+    !Number.isInteger(maxConcurrentJobs) ||
+    maxConcurrentJobs < 1
+  ) {
+    throw new BackdropError({
+      code: 'invalid_input',
+      field: 'maxConcurrentJobs',
+      message: `maxConcurrentJobs: must be a whole number from 1; got ${typeof maxConcurrentJobs === 'number' ? maxConcurrentJobs : typeof maxConcurrentJobs}`,
+    });
+  }
+  return createJobSlots(maxConcurrentJobs);
+}
+
 function createRuntime(options: BackdropOptions): OperationRuntime {
   if (!Array.isArray(options.providers) || options.providers.length === 0) {
     throw new BackdropError({
@@ -176,6 +200,7 @@ function createRuntime(options: BackdropOptions): OperationRuntime {
     resendUnconfirmedStart: options.resendUnconfirmedStart ?? false,
     allowPrivateAddresses: options.allowPrivateAddresses,
     pollIntervalMs: checkedPollInterval(options.pollIntervalMs),
+    jobSlots: jobSlotsFor(options.maxConcurrentJobs),
     imageTimeoutMs: options.timeoutMs ?? 600_000,
     videoTimeoutMs: options.videoTimeoutMs ?? 3_600_000,
     fallback: options.fallback ?? false,
