@@ -20,7 +20,17 @@ interface BatchRun {
   wallMs: number;
   /** From the first job the provider accepted to the command's exit: the batch without Node's start-up. */
   jobsSpanMs: number;
+  /** The emulator's own job latency, submit to completion (timers run late on a loaded machine). */
+  jobLatencyMs: number;
+  /** From a job's end to the start of the one that took its slot: what the batch adds per round. */
+  restartGapMs: number;
+  /** From the first job's start to the start of the C-th: how fast the batch fills its slots. */
+  rampMs: number;
+  /** From the last job's end to the command's exit: the last result's download and write. */
+  tailMs: number;
 }
+
+const median = (values: number[]) => [...values].sort((left, right) => left - right)[values.length >> 1] ?? 0;
 
 function runBatch(input: string, output: string, env: Record<string, string>): Promise<number> {
   return new Promise((resolve, reject) => {
@@ -59,10 +69,14 @@ function runBatch(input: string, output: string, env: Record<string, string>): P
   });
 }
 
-/** Runs the batch against one emulator; `firstJobAt` reads when the emulator accepted its first job. */
+/** Runs the batch against one emulator; `jobTimes` reads when it accepted and completed each job. */
 async function measure(
   input: string,
-  start: () => Promise<{ env: Record<string, string>; firstJobAt: () => number; close: () => Promise<void> }>,
+  start: () => Promise<{
+    env: Record<string, string>;
+    jobTimes: () => Array<{ acceptedAt: number; completedAt: number }>;
+    close: () => Promise<void>;
+  }>,
 ): Promise<BatchRun[]> {
   const runs: BatchRun[] = [];
   for (let run = 0; run < runsPerProvider; run++) {
@@ -71,7 +85,19 @@ async function measure(
     try {
       const began = Date.now();
       const wallMs = await runBatch(input, output, emulator.env);
-      runs.push({ wallMs, jobsSpanMs: began + wallMs - emulator.firstJobAt() });
+      const times = emulator.jobTimes();
+      const accepted = times.map((time) => time.acceptedAt).sort((left, right) => left - right);
+      const completed = times.map((time) => time.completedAt).sort((left, right) => left - right);
+      runs.push({
+        wallMs,
+        jobsSpanMs: began + wallMs - (accepted[0] ?? 0),
+        jobLatencyMs: median(times.map((time) => time.completedAt - time.acceptedAt)),
+        restartGapMs: median(
+          accepted.slice(concurrency).map((start, index) => start - (completed[index] ?? start)),
+        ),
+        rampMs: (accepted[concurrency - 1] ?? 0) - (accepted[0] ?? 0),
+        tailMs: began + wallMs - (completed.at(-1) ?? 0),
+      });
     } finally {
       await emulator.close();
       await rm(output, { recursive: true, force: true });
@@ -80,7 +106,6 @@ async function measure(
   return runs;
 }
 
-const median = (values: number[]) => [...values].sort((left, right) => left - right)[values.length >> 1] ?? 0;
 const ratio = (ms: number) => Math.round((ms / idealMs) * 100) / 100;
 
 it(`backdrop batch: ${imageCount} images, concurrency ${concurrency}, ${jobLatencyMs} ms jobs`, async () => {
@@ -99,7 +124,11 @@ it(`backdrop batch: ${imageCount} images, concurrency ${concurrency}, ${jobLaten
     const emulator = await startFalEmulator({ proxyKey: 'test-fal-key', queueMs: 50, processingMs: 150 });
     return {
       env: { BACKDROP_FAL_PROXY_URL: emulator.proxyUrl, ...loopback },
-      firstJobAt: () => Math.min(...[...emulator.jobs.values()].map((job) => job.createdAt)),
+      jobTimes: () =>
+        [...emulator.jobs.values()].map((job) => ({
+          acceptedAt: job.createdAt,
+          completedAt: job.completedAt ?? 0,
+        })),
       close: () => emulator.close(),
     };
   });
@@ -108,7 +137,11 @@ it(`backdrop batch: ${imageCount} images, concurrency ${concurrency}, ${jobLaten
     const emulator = await startInferenceShEmulator({ stepMs: 10, processingMs: 150 });
     return {
       env: { INFERENCE_API_KEY: 'inf_test_key', BACKDROP_INFERENCE_BASE_URL: emulator.origin, ...loopback },
-      firstJobAt: () => Math.min(...[...emulator.tasks.values()].map((task) => Date.parse(task.created_at))),
+      jobTimes: () =>
+        [...emulator.tasks.values()].map((task) => ({
+          acceptedAt: Date.parse(task.created_at),
+          completedAt: Date.parse(task.events.at(-1)?.event_time ?? ''),
+        })),
       close: () => emulator.close(),
     };
   });
@@ -125,6 +158,10 @@ it(`backdrop batch: ${imageCount} images, concurrency ${concurrency}, ${jobLaten
     'jobs span ÷ (N·L/C)': ratio(median(runs.map((run) => run.jobsSpanMs))),
     'median wall ms': Math.round(median(runs.map((run) => run.wallMs))),
     'median jobs span ms': Math.round(median(runs.map((run) => run.jobsSpanMs))),
+    'median job latency ms': Math.round(median(runs.map((run) => run.jobLatencyMs))),
+    'median end → next start ms': Math.round(median(runs.map((run) => run.restartGapMs))),
+    'first C started within ms': Math.round(median(runs.map((run) => run.rampMs))),
+    'last end → exit ms': Math.round(median(runs.map((run) => run.tailMs))),
     runs: runs.map((run) => ratio(run.wallMs)).join(' '),
   }));
   const machine = `${cpus().length} x ${cpus()[0]?.model ?? 'cpu'}, Node ${process.version}, load ${loadBefore.join(' ')} before, ${loadavg()

@@ -85,14 +85,15 @@ const exists = (path: string) =>
   );
 
 /**
- * Every image in a folder, `concurrency` at a time. A file whose result is already in --out is
+ * Every image in a folder, with at most `concurrency` provider jobs in flight. A file whose result is already in --out is
  * skipped, and one whose paid job was kept (`<base>.job.json`) is resumed, so an interrupted
  * batch goes on where it stopped without paying twice; a failure is recorded and the rest go on.
  * Results are written whole or not at all. After Ctrl-C the summary is still reported.
  */
 export async function run(command: Extract<Command, { name: 'batch' }>): Promise<number> {
   const outcome: Outcome = { done: [], failed: [], skipped: [], interrupted: [] };
-  return runSession(command, async ({ backdrop, signal, progress }: Session) => {
+  const session = { ...command, maxConcurrentJobs: command.concurrency };
+  return runSession(session, async ({ backdrop, signal, progress }: Session) => {
     await mkdir(command.outputDirectory, { recursive: true });
     const inputs = (await readdir(command.directory)).filter(isImageName).sort();
     const bases = outputBases(inputs, command.operation, command.outputDirectory);
@@ -156,8 +157,10 @@ export async function run(command: Extract<Command, { name: 'batch' }>): Promise
         show();
       }
     };
+    // Twice as many files in hand as jobs in flight: while `concurrency` jobs run, the next files
+    // are read and uploaded (and finished ones downloaded), so a job starts as soon as one ends.
     await Promise.all(
-      Array.from({ length: Math.min(command.concurrency, Math.max(1, queue.length)) }, worker),
+      Array.from({ length: Math.min(command.concurrency * 2, Math.max(1, queue.length)) }, worker),
     );
     const cost = totalCost(outcome);
     return {
