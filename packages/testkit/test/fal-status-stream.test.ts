@@ -66,6 +66,14 @@ describe('fal emulator: the queue status stream (reference/providers.md 1.3)', (
     expect(completed?.metrics).toEqual({ inference_time: expect.any(Number) });
   });
 
+  it('sends a queued job its new position when a job ahead leaves the queue', async () => {
+    emulator = await startFalEmulator({ queueMs: 400, processingMs: 10 });
+    await submit();
+    const stream = await readStream(await submit(), '0');
+    const queued = stream.events.filter((event) => event.status === 'IN_QUEUE');
+    expect(queued.map((event) => event.queue_position)).toEqual([1, 0]);
+  });
+
   it('leaves the logs out with logs=0', async () => {
     emulator = await startFalEmulator({ queueMs: 20, processingMs: 20 });
     const stream = await readStream(await submit(), '0');

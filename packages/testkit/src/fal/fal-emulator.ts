@@ -151,10 +151,13 @@ export async function startFalEmulator(options: FalEmulatorOptions = {}): Promis
 
   const scheduler = createScheduler();
   const later = scheduler.later;
-  /** Open status streams: each is told when any job changes (a state, a log, a queue position). */
-  const streamListeners = new Set<() => void>();
-  const publish = () => {
-    for (const listener of streamListeners) listener();
+  /** Open status streams and their jobs: told when their job changes, or, while queued, any job. */
+  const streamListeners = new Map<() => void, FalJob>();
+  const publish = (changed: FalJob) => {
+    for (const [listener, job] of streamListeners) {
+      // A queued job's position moves when any job ahead leaves the queue.
+      if (job === changed || job.state === 'IN_QUEUE') listener();
+    }
   };
 
   function storeFile(bytes: Uint8Array, contentType: string, fileName: string): string {
@@ -171,12 +174,13 @@ export async function startFalEmulator(options: FalEmulatorOptions = {}): Promis
     return match?.[1] ? files.get(match[1])?.bytes : undefined;
   }
 
-  function endpointContext(job: { logs: FalJob['logs'] } | undefined): EndpointContext {
+  function endpointContext(job: FalJob | undefined): EndpointContext {
     return {
       flaggedWords,
       log(message) {
-        job?.logs.push({ message, level: 'INFO', source: 'USER', timestamp: new Date().toISOString() });
-        publish();
+        if (!job) return;
+        job.logs.push({ message, level: 'INFO', source: 'USER', timestamp: new Date().toISOString() });
+        publish(job);
       },
       storeImage(png, width, height, syncMode): FalImage {
         const fileName = `${randomUUID().replaceAll('-', '')}.png`;
@@ -313,7 +317,7 @@ export async function startFalEmulator(options: FalEmulatorOptions = {}): Promis
       if (job.cancelled) return;
       job.state = 'COMPLETED';
       job.completedAt = Date.now();
-      publish();
+      publish(job);
       void deliverWebhook(job);
     });
   }
@@ -344,7 +348,7 @@ export async function startFalEmulator(options: FalEmulatorOptions = {}): Promis
         source: 'USER',
         timestamp: new Date().toISOString(),
       });
-      publish();
+      publish(job);
       void execute(job);
     });
     return job;
@@ -394,7 +398,7 @@ export async function startFalEmulator(options: FalEmulatorOptions = {}): Promis
         response.end();
       }
     }
-    streamListeners.add(send);
+    streamListeners.set(send, job);
     response.on('close', stop);
     send();
   }
@@ -466,7 +470,7 @@ export async function startFalEmulator(options: FalEmulatorOptions = {}): Promis
       job.cancelled = true;
       job.state = 'COMPLETED';
       job.completedAt = Date.now();
-      publish();
+      publish(job);
       job.outcome = {
         status: 499,
         body: { detail: 'Request cancelled by the client', error_type: 'client_cancelled' },
