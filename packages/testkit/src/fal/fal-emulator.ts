@@ -62,6 +62,8 @@ export interface RecordedFalRequest {
   viaProxy: boolean;
   /** The Authorization the client itself sent (before the proxy added its key). */
   clientAuthorization: string | undefined;
+  /** When it arrived (ms since the epoch), for benchmarks that follow a batch's timeline. */
+  receivedAt: number;
 }
 
 export interface WebhookDelivery {
@@ -671,6 +673,7 @@ export async function startFalEmulator(options: FalEmulatorOptions = {}): Promis
           body: parseJson(raw),
           viaProxy,
           clientAuthorization: request.headers.authorization,
+          receivedAt: Date.now(),
         });
 
       if (url.pathname === '/proxy') {
