@@ -1,6 +1,6 @@
 import { access, mkdir, readdir } from 'node:fs/promises';
 import { basename, join } from 'node:path';
-import { type BackdropResult, formatFromFileName, imageFormats } from '@backdrop/core';
+import { type BackdropResult, formatFromFileName, imageFormats, type ProgressEvent } from '@backdrop/core';
 import type { Command } from '../cli-arguments.js';
 import { handleFilePath, readHandleFile, removeHandleFile } from '../cli-handle-file.js';
 import { stemOf } from '../cli-output.js';
@@ -119,6 +119,15 @@ export async function run(command: Extract<Command, { name: 'batch' }>): Promise
         `[${'#'.repeat(filled)}${'.'.repeat(20 - filled)}] ${count}/${inputs.length}: ${outcome.done.length} done, ${outcome.failed.length} failed, ${outcome.skipped.length} skipped`,
       );
     };
+    // The files in hand beyond the jobs in flight join once a first job has started, so that
+    // they do not slow the first uploads down.
+    let markStarted: () => void = () => undefined;
+    const firstJobStarted = new Promise<void>((resolve) => {
+      markStarted = resolve;
+    });
+    const onProgress = (event: ProgressEvent) => {
+      if (event.type !== 'uploading') markStarted();
+    };
     const runOne = async (name: string, target: OutputTarget): Promise<void> => {
       const kept = handleFilePath(target);
       if (await exists(kept)) {
@@ -135,12 +144,19 @@ export async function run(command: Extract<Command, { name: 'batch' }>): Promise
         target,
         (): Promise<BackdropResult> =>
           command.operation === 'remove'
-            ? backdrop.removeBackground({ image: input, provider: command.provider, signal, download: true })
+            ? backdrop.removeBackground({
+                image: input,
+                provider: command.provider,
+                signal,
+                download: true,
+                onProgress,
+              })
             : backdrop.replaceBackground({
                 ...replaceRequest(input, command),
                 provider: command.provider,
                 signal,
                 download: true,
+                onProgress,
               }),
       );
       outcome.done.push({ input: name, outputs: paths, estimatedCostUsd: result.estimatedCostUsd });
@@ -154,13 +170,17 @@ export async function run(command: Extract<Command, { name: 'batch' }>): Promise
           if (signal.aborted) outcome.interrupted.push(name);
           else outcome.failed.push({ input: name, error });
         }
+        markStarted();
         show();
       }
     };
     // Twice as many files in hand as jobs in flight: while `concurrency` jobs run, the next files
     // are read and uploaded (and finished ones downloaded), so a job starts as soon as one ends.
+    const inHand = Math.min(command.concurrency * 2, Math.max(1, queue.length));
     await Promise.all(
-      Array.from({ length: Math.min(command.concurrency * 2, Math.max(1, queue.length)) }, worker),
+      Array.from({ length: inHand }, (_, index) =>
+        index < command.concurrency ? worker() : firstJobStarted.then(worker),
+      ),
     );
     const cost = totalCost(outcome);
     return {
