@@ -49,7 +49,8 @@ const topics: Record<string, string> = {
   --container    webm_vp9, mp4_h264, mov_proresks, ... (transparent needs one that carries alpha)
   --no-audio     drop the audio track`,
   batch: `backdrop batch <dir> --op remove|replace [replace flags] --out <dir> [--concurrency <n>]
-  Runs every image in <dir>. A rerun skips files already done and resumes kept paid jobs
+  Runs every image in <dir>, at most --concurrency provider jobs at once (default 4); the next
+  files upload while those run, and each job is followed as the provider reports it. A rerun skips files already done and resumes kept paid jobs
   (<name>.job.json) without paying again; one failure never stops the rest. a.png and a.jpg
   both get results (a.png.remove.png, a.jpg.remove.png). Ctrl-C stops, and --json still prints
   the done/failed/skipped/interrupted summary.

@@ -31,7 +31,12 @@ export interface CommandOutcome {
  * provider's job), progress on stderr, and the outcome reported with its exit code.
  */
 export async function runSession(
-  options: { provider: ProviderChoice | undefined; json: boolean },
+  options: {
+    provider: ProviderChoice | undefined;
+    json: boolean;
+    /** Provider jobs in flight at most (a batch's --concurrency). */
+    maxConcurrentJobs?: number | undefined;
+  },
   work: (session: Session) => Promise<CommandOutcome>,
 ): Promise<number> {
   const controller = new AbortController();
@@ -46,6 +51,7 @@ export async function runSession(
     const backdrop = createBackdrop({
       providers: await createAdapters(options.provider),
       allowPrivateAddresses: privateAddressesAllowed(),
+      maxConcurrentJobs: options.maxConcurrentJobs,
     });
     const outcome = await work({ backdrop, signal: controller.signal, progress });
     progress.stop();

@@ -6,6 +6,7 @@ import {
   fixturePath,
   type InferenceShEmulator,
   type MediaServer,
+  makeSampleImage,
   makeSampleVideo,
   readFixture,
   startFalEmulator,
@@ -199,7 +200,7 @@ describe('backdrop with fal (through a server proxy)', () => {
     const { child, done } = startCli(['remove', 'mug.jpg'], { cwd: folder, env });
     await vi.waitFor(() => expect(fal?.jobs.size).toBe(1), { timeout: 20_000 });
     await vi.waitFor(
-      () => expect(fal?.requests.some((request) => request.path.endsWith('/status'))).toBe(true),
+      () => expect(fal?.requests.some((request) => request.path.includes('/status'))).toBe(true),
       { timeout: 10_000 },
     );
     child.kill('SIGINT');
@@ -297,6 +298,45 @@ describe('backdrop batch', () => {
     expect(again.stdout).toContain('done           0');
     expect(again.stdout).toContain('skipped        2 (already done)');
     expect(again.stdout).toContain('broken.jpg: image: must be an image');
+  });
+
+  it('keeps --concurrency jobs in flight and uploads the next files while they run', async () => {
+    // Jobs wait 1.5 s in the queue: the next files' uploads go on meanwhile.
+    const env = await startFal({ queueMs: 1_500 });
+    const photos = join(folder, 'photos');
+    await (await import('node:fs/promises')).mkdir(photos);
+    for (const name of ['1.png', '2.png', '3.png', '4.png', '5.png'])
+      await writeFile(join(photos, name), await makeSampleImage('png', 16, 16));
+    const run = await runCli(
+      [
+        'batch',
+        'photos',
+        '--op',
+        'remove',
+        '--out',
+        'out',
+        '--concurrency',
+        '2',
+        '--provider',
+        'fal',
+        '--json',
+      ],
+      { cwd: folder, env },
+    );
+    expect(run.code).toBe(0);
+    expect(JSON.parse(run.stdout).done).toHaveLength(5);
+    const jobs = [...(fal?.jobs.values() ?? [])].sort((left, right) => left.createdAt - right.createdAt);
+    expect(jobs).toHaveLength(5);
+    // Never more than two at fal: each job from the third on starts after one before it ended.
+    jobs.slice(2).forEach((job, index) => {
+      expect(job.createdAt).toBeGreaterThanOrEqual(jobs[index]?.completedAt ?? Number.POSITIVE_INFINITY);
+    });
+    // Four files were uploaded before the first job's result was read.
+    const calls = (fal?.requests ?? []).map((request) => `${request.method} ${request.path}`);
+    const firstResult = calls.findIndex((call) => /^GET \/fal-ai\/bria\/requests\/[^/]+$/.test(call));
+    expect(calls.slice(0, firstResult).filter((call) => call.startsWith('PUT /storage/put/'))).toHaveLength(
+      4,
+    );
   });
 
   it('resumes after an interrupted run, finishing only what is left', async () => {

@@ -6,6 +6,7 @@ import { type LocalFileReader, type PreparedMedia, prepareMedia } from './media/
 import { type BackdropJob, createBackdropJob } from './orchestration/backdrop-job.js';
 import { createCallContext } from './orchestration/call-context.js';
 import { createCallSignal } from './orchestration/call-signal.js';
+import { createJobSlots, type JobSlots } from './orchestration/job-slots.js';
 import type { OperationRuntime } from './orchestration/operation-runtime.js';
 import { type RetryConfiguration, resolveRetrySettings } from './orchestration/retry.js';
 import {
@@ -66,8 +67,17 @@ export interface BackdropOptions {
   timeoutMs?: number | undefined;
   /** Default time to wait for a video job, in ms (1 hour). */
   videoTimeoutMs?: number | undefined;
-  /** How often to poll a job that has no stream, in ms (500). */
+  /**
+   * A fixed interval between status calls for jobs followed without a stream, in ms. By default
+   * polling starts at 20 ms and backs off by a quarter each time up to 500 ms.
+   */
   pollIntervalMs?: number | undefined;
+  /**
+   * At most this many provider jobs in flight at once for calls that wait for their result
+   * (`removeBackground`, `replaceBackground`, `removeVideoBackground`): a call past it uploads
+   * its media, then waits for a job to end before starting its own. No limit by default.
+   */
+  maxConcurrentJobs?: number | undefined;
   /** Fall back to the next capable provider on retryable failures (off by default). */
   fallback?: boolean | undefined;
   /** The fetch every adapter call and download uses (an adapter's own `fetch` option wins). */
@@ -137,6 +147,35 @@ function callBase(
 
 const setBackgroundSchema = z.strictObject({ background: backgroundSchema });
 
+function checkedPollInterval(pollIntervalMs: unknown): number | undefined {
+  if (pollIntervalMs === undefined) return undefined;
+  if (typeof pollIntervalMs !== 'number' || !Number.isFinite(pollIntervalMs) || pollIntervalMs <= 0) {
+    throw new BackdropError({
+      code: 'invalid_input',
+      field: 'pollIntervalMs',
+      message: `pollIntervalMs: must be a positive number of milliseconds; got ${typeof pollIntervalMs === 'number' ? pollIntervalMs : typeof pollIntervalMs}`,
+    });
+  }
+  return pollIntervalMs;
+}
+
+/** The limit on jobs in flight, checked; none when the caller set none. */
+function jobSlotsFor(maxConcurrentJobs: unknown): JobSlots | undefined {
+  if (maxConcurrentJobs === undefined) return undefined;
+  if (
+    typeof maxConcurrentJobs !== 'number' ||
+    !Number.isInteger(maxConcurrentJobs) ||
+    maxConcurrentJobs < 1
+  ) {
+    throw new BackdropError({
+      code: 'invalid_input',
+      field: 'maxConcurrentJobs',
+      message: `maxConcurrentJobs: must be a whole number from 1; got ${typeof maxConcurrentJobs === 'number' ? maxConcurrentJobs : typeof maxConcurrentJobs}`,
+    });
+  }
+  return createJobSlots(maxConcurrentJobs);
+}
+
 function createRuntime(options: BackdropOptions): OperationRuntime {
   if (!Array.isArray(options.providers) || options.providers.length === 0) {
     throw new BackdropError({
@@ -160,7 +199,8 @@ function createRuntime(options: BackdropOptions): OperationRuntime {
     retry: resolveRetrySettings(options.retry),
     resendUnconfirmedStart: options.resendUnconfirmedStart ?? false,
     allowPrivateAddresses: options.allowPrivateAddresses,
-    pollIntervalMs: options.pollIntervalMs ?? 500,
+    pollIntervalMs: checkedPollInterval(options.pollIntervalMs),
+    jobSlots: jobSlotsFor(options.maxConcurrentJobs),
     imageTimeoutMs: options.timeoutMs ?? 600_000,
     videoTimeoutMs: options.videoTimeoutMs ?? 3_600_000,
     fallback: options.fallback ?? false,

@@ -1,5 +1,6 @@
 import { BackdropError, type CallContext, resolveFetch } from '@backdrop/core/provider';
 import { createFalFetch } from './fal-fetch.js';
+import { readServerSentData } from './fal-status-stream.js';
 
 export interface FalQueueStatus {
   status: 'IN_QUEUE' | 'IN_PROGRESS' | 'COMPLETED';
@@ -35,6 +36,11 @@ export interface FalQueueClient {
     context: CallContext,
   ): Promise<FalQueueStatus>;
   status(endpoint: string, requestId: string, context: CallContext): Promise<FalQueueStatus>;
+  /**
+   * The queue's status stream: each status as fal sends it, to COMPLETED, where fal closes it.
+   * It ends early (without COMPLETED) when the stream stays silent past `streamIdleMs`.
+   */
+  streamStatus(endpoint: string, requestId: string, context: CallContext): AsyncGenerator<FalQueueStatus>;
   result(
     endpoint: string,
     requestId: string,
@@ -44,6 +50,8 @@ export interface FalQueueClient {
 }
 
 const queueOrigin = 'https://queue.fal.run';
+/** fal sends a comment every 15 s: three missed in a row means the stream is stuck. */
+const streamIdleMs = 45_000;
 const namespaces = new Set(['workflows', 'comfy']);
 
 /** Status, result and cancel live under owner/alias (and a namespace), as fal's clients address them. */
@@ -57,7 +65,7 @@ export function createFalQueueClient(access: FalAccess): FalQueueClient {
     method: 'GET' | 'POST' | 'PUT',
     target: string,
     context: CallContext,
-    init: { body?: unknown; headers?: Record<string, string> } = {},
+    init: { body?: unknown; headers?: Record<string, string>; signal?: AbortSignal } = {},
   ): Promise<Response> {
     if (!access.credentials && !access.proxyUrl) {
       throw new BackdropError({
@@ -77,7 +85,7 @@ export function createFalQueueClient(access: FalAccess): FalQueueClient {
       method,
       headers,
       body: init.body === undefined ? undefined : JSON.stringify(init.body),
-      signal: context.signal,
+      signal: init.signal ?? context.signal,
     });
   }
 
@@ -99,6 +107,45 @@ export function createFalQueueClient(access: FalAccess): FalQueueClient {
     async status(endpoint, requestId, context) {
       const response = await send('GET', requestUrl(endpoint, requestId, '/status?logs=1'), context);
       return (await response.json()) as FalQueueStatus;
+    },
+    async *streamStatus(endpoint, requestId, context) {
+      // Ends on the call's abort, or when the stream goes silent for too long.
+      const stream = new AbortController();
+      const onAbort = () => stream.abort(context.signal.reason);
+      context.signal.addEventListener('abort', onAbort, { once: true });
+      if (context.signal.aborted) onAbort();
+      let idleTimer: ReturnType<typeof setTimeout> | undefined;
+      let stuck = false;
+      const stillAlive = () => {
+        clearTimeout(idleTimer);
+        idleTimer = setTimeout(() => {
+          stuck = true;
+          stream.abort();
+        }, streamIdleMs);
+      };
+      stillAlive();
+      try {
+        const response = await send(
+          'GET',
+          requestUrl(endpoint, requestId, '/status/stream?logs=1'),
+          context,
+          {
+            headers: { accept: 'text/event-stream' },
+            signal: stream.signal,
+          },
+        );
+        if (!response.body) return;
+        for await (const data of readServerSentData(response.body, stillAlive)) {
+          yield JSON.parse(data) as FalQueueStatus;
+        }
+      } catch (error) {
+        // A stuck stream ends here, without a status: the caller polls instead.
+        if (stuck && !context.signal.aborted) return;
+        throw error;
+      } finally {
+        clearTimeout(idleTimer);
+        context.signal.removeEventListener('abort', onAbort);
+      }
     },
     async result(endpoint, requestId, context) {
       const response = await send('GET', requestUrl(endpoint, requestId), context);

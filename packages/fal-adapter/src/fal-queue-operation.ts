@@ -13,13 +13,49 @@ function memoOf(handle: JobHandle): { [key: string]: JsonValue } {
   return memo && typeof memo === 'object' && !Array.isArray(memo) ? memo : {};
 }
 
+/** A job update from a queue status (polled or streamed); at COMPLETED the result is read. */
+async function updateFromStatus<Call>(
+  queue: FalQueueClient,
+  mapping: FalOperationMapping<Call>,
+  handle: JobHandle,
+  status: FalQueueStatus,
+  context: CallContext,
+): Promise<JobUpdate> {
+  const logs = logLines(status);
+  if (status.status === 'IN_QUEUE') return { state: 'queued', position: status.queue_position, logs };
+  if (status.status === 'IN_PROGRESS') return { state: 'running', logs };
+  try {
+    const result = await queue.result(handle.model, handle.id, context);
+    const output = mapping.toOutput(handle.model, result.data, memoOf(handle));
+    return {
+      state: 'completed',
+      logs,
+      output: {
+        ...output,
+        requestId: result.requestId || handle.id,
+        warnings: output.warnings ?? [],
+      },
+    };
+  } catch (error) {
+    // The model's own refusal (422, moderation, a cancelled request) ends the job; a
+    // transient failure to read the result is thrown, for core to retry.
+    if (BackdropError.isInstance(error) && !error.retryable) {
+      return error.code === 'aborted' ? { state: 'cancelled', logs } : { state: 'failed', error, logs };
+    }
+    throw error;
+  }
+}
+
 /**
- * A normalized operation over fal's queue: submit, then status with logs, the result once
- * COMPLETED, and cancel. Core polls and retries; this maps and talks to fal.
+ * A normalized operation over fal's queue: submit, then the status stream (or a status call,
+ * when core polls) with logs, the result once COMPLETED, and cancel. Core follows and retries;
+ * this maps and talks to fal.
  */
 export function createFalQueueOperation<
   Call extends { providerOptions: unknown; webhookUrl?: string | undefined },
 >(queue: FalQueueClient, mapping: FalOperationMapping<Call>): JobOperation<Call> {
+  const toUpdate = (handle: JobHandle, status: FalQueueStatus, context: CallContext) =>
+    updateFromStatus(queue, mapping, handle, status, context);
   return {
     async start(call, context) {
       const options = parseFalProviderOptions(call.providerOptions);
@@ -56,30 +92,15 @@ export function createFalQueueOperation<
       };
     },
 
-    async status(handle, context: CallContext): Promise<JobUpdate> {
-      const status: FalQueueStatus = await queue.status(handle.model, handle.id, context);
-      const logs = logLines(status);
-      if (status.status === 'IN_QUEUE') return { state: 'queued', position: status.queue_position, logs };
-      if (status.status === 'IN_PROGRESS') return { state: 'running', logs };
-      try {
-        const result = await queue.result(handle.model, handle.id, context);
-        const output = mapping.toOutput(handle.model, result.data, memoOf(handle));
-        return {
-          state: 'completed',
-          logs,
-          output: {
-            ...output,
-            requestId: result.requestId || handle.id,
-            warnings: output.warnings ?? [],
-          },
-        };
-      } catch (error) {
-        // The model's own refusal (422, moderation, a cancelled request) ends the job; a
-        // transient failure to read the result is thrown, for core to retry.
-        if (BackdropError.isInstance(error) && !error.retryable) {
-          return error.code === 'aborted' ? { state: 'cancelled', logs } : { state: 'failed', error, logs };
-        }
-        throw error;
+    async status(handle, context) {
+      return toUpdate(handle, await queue.status(handle.model, handle.id, context), context);
+    },
+
+    async *watch(handle, context) {
+      for await (const status of queue.streamStatus(handle.model, handle.id, context)) {
+        const update = await toUpdate(handle, status, context);
+        yield update;
+        if (status.status === 'COMPLETED') return;
       }
     },
 

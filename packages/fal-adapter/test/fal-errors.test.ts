@@ -140,6 +140,8 @@ describe('retries through injected faults', () => {
     ['a 500 on the upload initiate', 'initiate', { type: 'status', status: 500 }],
   ] as const)('recovers from %s', async (_label, operation, fault) => {
     harness = await startFalHarness();
+    // Status faults hit polls: the status stream is refused, so core polls.
+    if (operation === 'status') harness.emulator.faults.add({ operation: 'stream', fault: { type: 'drop' } });
     harness.emulator.faults.add({ operation, fault, times: 2 });
     const result = await harness.backdrop.removeBackground({ image: await makeSampleImage('png', 12, 12) });
     expect(result.outputs).toHaveLength(1);
@@ -190,6 +192,7 @@ describe('retries through injected faults', () => {
 
   it('maps a connection that keeps dropping to network, with the job handle', async () => {
     harness = await startFalHarness();
+    harness.emulator.faults.add({ operation: 'stream', fault: { type: 'drop' } });
     harness.emulator.faults.add({ operation: 'status', fault: { type: 'drop' }, times: 10 });
     const error = await rejection(
       harness.backdrop.removeBackground({ image: 'https://cdn.example.com/a.png', maxRetries: 1 }),
@@ -231,9 +234,9 @@ describe('cancel', () => {
       image: 'https://cdn.example.com/a.png',
       signal: controller.signal,
     });
-    // Abort once the client polls the request, so it knows the id; an abort while the submit is
-    // still in flight is the next test's case.
-    await vi.waitFor(() => expect(harness.apiCalls().some((call) => call.endsWith('/status'))).toBe(true));
+    // Abort once the client follows the request, so it knows the id; an abort while the submit
+    // is still in flight is the next test's case.
+    await vi.waitFor(() => expect(harness.apiCalls().some((call) => call.includes('/status'))).toBe(true));
     controller.abort();
     const error = await rejection(pending);
     const [job] = harness.emulator.jobs.values();

@@ -27,9 +27,13 @@ describe('fal removeBackground', () => {
       expect.arrayContaining([
         'POST rest.fal.ai/storage/upload/initiate',
         'POST queue.fal.run/fal-ai/bria/background/remove',
-        `GET queue.fal.run/fal-ai/bria/requests/${result.requestId}/status`,
+        `GET queue.fal.run/fal-ai/bria/requests/${result.requestId}/status/stream`,
         `GET queue.fal.run/fal-ai/bria/requests/${result.requestId}`,
       ]),
+    );
+    // Followed over the status stream: not one status poll.
+    expect(harness.apiCalls()).not.toContain(
+      `GET queue.fal.run/fal-ai/bria/requests/${result.requestId}/status`,
     );
     const output = result.outputs[0];
     expect(output).toMatchObject({ contentType: 'image/png', width: 1200, height: 1200 });

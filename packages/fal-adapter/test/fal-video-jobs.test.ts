@@ -182,7 +182,9 @@ describe('fal video background removal jobs', () => {
 
   it('survives injected faults while following the job, and sends the webhook URL', async () => {
     harness = await startFalHarness();
-    harness.emulator.faults.add({ operation: 'status', fault: { type: 'status', status: 503 }, times: 2 });
+    // The status stream refused, then a status poll: core polls, and retries the poll.
+    harness.emulator.faults.add({ operation: 'stream', fault: { type: 'status', status: 503 } });
+    harness.emulator.faults.add({ operation: 'status', fault: { type: 'status', status: 503 } });
     const job = await harness.backdrop.startRemoveVideoBackground({
       video: clip,
       webhookUrl: 'https://hooks.example.com/video',

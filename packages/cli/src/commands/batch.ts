@@ -1,6 +1,6 @@
 import { mkdir } from 'node:fs/promises';
 import { join } from 'node:path';
-import type { BackdropResult } from '@backdrop/core';
+import type { BackdropResult, ProgressEvent } from '@backdrop/core';
 import { createInProcessJobs } from '@backdrop/jobs/in-process';
 import type { Command } from '../cli-arguments.js';
 import { exists, listBatchInputs } from '../cli-batch-inputs.js';
@@ -12,7 +12,7 @@ import type { OutputTarget } from '../cli-target.js';
 import { replaceRequest } from './replace-request.js';
 
 /**
- * Every image in a folder, `concurrency` at a time. A file whose result is already in --out is
+ * Every image in a folder, with at most `concurrency` provider jobs in flight. A file whose result is already in --out is
  * skipped, and one whose paid job was kept (`<base>.job.json`) is resumed, so an interrupted
  * batch goes on where it stopped without paying twice; a failure is recorded and the rest go on.
  * Results are written whole or not at all. After Ctrl-C the summary is still reported.
@@ -22,7 +22,8 @@ export async function run(command: Extract<Command, { name: 'batch' }>): Promise
   if (queue !== undefined)
     return (await import('../cli-queued-batch.js')).runQueuedBatch({ ...command, queue });
   const outcome: Outcome = { done: [], failed: [], skipped: [], interrupted: [] };
-  return runSession(command, async ({ backdrop, signal, progress }: Session) => {
+  const session = { ...command, maxConcurrentJobs: command.concurrency };
+  return runSession(session, async ({ backdrop, signal, progress }: Session) => {
     await mkdir(command.outputDirectory, { recursive: true });
     const { inputs, bases, toRun, alreadyDone } = await listBatchInputs(
       command.directory,
@@ -36,6 +37,15 @@ export async function run(command: Extract<Command, { name: 'batch' }>): Promise
       progress.status(
         `[${'#'.repeat(filled)}${'.'.repeat(20 - filled)}] ${count}/${inputs.length}: ${outcome.done.length} done, ${outcome.failed.length} failed, ${outcome.skipped.length} skipped`,
       );
+    };
+    // The files in hand beyond the jobs in flight join once a first job has started, so that
+    // they do not slow the first uploads down.
+    let markStarted: () => void = () => undefined;
+    const firstJobStarted = new Promise<void>((resolve) => {
+      markStarted = resolve;
+    });
+    const onProgress = (event: ProgressEvent) => {
+      if (event.type !== 'uploading') markStarted();
     };
     const runOne = async (name: string, target: OutputTarget): Promise<void> => {
       const kept = handleFilePath(target);
@@ -53,32 +63,44 @@ export async function run(command: Extract<Command, { name: 'batch' }>): Promise
         target,
         (): Promise<BackdropResult> =>
           command.operation === 'remove'
-            ? backdrop.removeBackground({ image: input, provider: command.provider, signal, download: true })
+            ? backdrop.removeBackground({
+                image: input,
+                provider: command.provider,
+                signal,
+                download: true,
+                onProgress,
+              })
             : backdrop.replaceBackground({
                 ...replaceRequest(input, command),
                 provider: command.provider,
                 signal,
                 download: true,
+                onProgress,
               }),
       );
       outcome.done.push({ input: name, outputs: paths, estimatedCostUsd: result.estimatedCostUsd });
     };
     show();
-    // @backdrop/jobs' in-process back end runs them `concurrency` at a time. Each outcome, with its
+    // @backdrop/jobs' in-process back end holds twice as many files as jobs in flight: while
+    // `concurrency` jobs run (core's maxConcurrentJobs), the next files are read and uploaded and
+    // finished ones downloaded, so a job starts as soon as one ends. Each outcome, with its
     // original error for the exit code, is recorded here, so no job fails inside the queue.
     const jobs = createInProcessJobs<string, void>({ retry: { attempts: 1 } });
+    let entered = 0;
     const worker = jobs.startWorker(
       async ({ data: name }) => {
         if (signal.aborted) return;
+        if (entered++ >= command.concurrency) await firstJobStarted;
         try {
           await runOne(name, { base: bases.get(name) ?? '' });
         } catch (error) {
           if (signal.aborted) outcome.interrupted.push(name);
           else outcome.failed.push({ input: name, error });
         }
+        markStarted();
         show();
       },
-      { concurrency: command.concurrency },
+      { concurrency: command.concurrency * 2 },
     );
     const ids = [];
     for (const name of toRun) ids.push(await jobs.enqueue(name));

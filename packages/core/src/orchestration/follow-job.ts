@@ -3,13 +3,15 @@ import type { CallContext, JobOperation } from '../spec/adapter.js';
 import type { AdapterOutput, JobHandle, JobUpdate } from '../spec/job.js';
 import { attachJob } from './attach-job.js';
 import { abortReason, sleep } from './call-signal.js';
+import { createPollSchedule } from './poll-schedule.js';
 import type { ProgressReporter } from './progress-reporter.js';
 import { type RetrySettings, withRetries } from './retry.js';
 
 export interface FollowJobOptions {
   context: CallContext;
   retry: RetrySettings;
-  pollIntervalMs: number;
+  /** A fixed interval between status calls; undefined: start fast and back off. */
+  pollIntervalMs: number | undefined;
   deadline: number | undefined;
   reporter: ProgressReporter;
 }
@@ -62,7 +64,8 @@ async function nextTerminalFromStream(
 
 /**
  * Follows a started job to its end: over the adapter's stream when it has one, else (or when
- * the stream fails or ends early) by polling `status`, each poll retried on retryable errors.
+ * the stream fails or ends early) by polling `status` on a backoff schedule, each poll retried
+ * on retryable errors.
  * On abort or timeout it asks the provider to cancel the job before rethrowing.
  */
 export async function followJob(
@@ -76,8 +79,10 @@ export async function followJob(
   let update: JobUpdate = firstUpdate;
   try {
     if (!isTerminal(update)) update = (await nextTerminalFromStream(operation, handle, options)) ?? update;
+    // Polling starts here, after the stream if any: the job may be close to its end by now.
+    const nextPollDelay = createPollSchedule(options.pollIntervalMs);
     while (!isTerminal(update)) {
-      await sleep(options.pollIntervalMs, context.signal);
+      await sleep(nextPollDelay(), context.signal);
       update = await withRetries(() => operation.status(handle, context), options.retry.status, {
         signal: context.signal,
         provider: handle.provider,

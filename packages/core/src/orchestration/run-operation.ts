@@ -12,6 +12,7 @@ import { createCallContext, downloadOptionsOf } from './call-context.js';
 import { abortReason, type CallSignal, createCallSignal, graceSignal, untilAborted } from './call-signal.js';
 import { cancelJob, followJob } from './follow-job.js';
 import { handOverMedia } from './hand-over-media.js';
+import type { ReleaseSlot } from './job-slots.js';
 import type { OperationRuntime } from './operation-runtime.js';
 import { ProgressReporter } from './progress-reporter.js';
 import { type RetrySettings, withMaxRetries, withRetries } from './retry.js';
@@ -55,6 +56,8 @@ export interface StartedJob {
   start: JobStart;
   context: CallContext;
   reporter: ProgressReporter;
+  /** Frees the job's slot (`maxConcurrentJobs`) once the job has ended. */
+  releaseSlot: ReleaseSlot;
 }
 
 export function retrySettingsFor(runtime: OperationRuntime, options: CallOptions): RetrySettings {
@@ -99,6 +102,8 @@ async function startOn<Operation extends JobOperationName>(
     handOverMedia(media, field, handOverOptions),
   );
   const jobOperation = jobOperationOf(candidate, plan.operation);
+  // Uploaded: wait here for a free slot, so the job starts the moment another one ends.
+  const releaseSlot = (await runtime.jobSlots?.acquire(callSignal.signal)) ?? (() => undefined);
   // A start already sent when the caller aborts still answers with the job's id: let it finish
   // (for a grace period) and cancel the job then, so no job is left running unseen.
   const startContext: CallContext = { ...context, signal: graceSignal(callSignal.signal, startGraceMs) };
@@ -112,12 +117,13 @@ async function startOn<Operation extends JobOperationName>(
   try {
     start = await untilAborted(starting, callSignal.signal);
   } catch (error) {
+    releaseSlot();
     if (callSignal.signal.aborted) {
       starting.then((late) => cancelJob(jobOperation, late.handle, context)).catch(() => undefined);
     }
     throw error;
   }
-  return { candidate, start, context, reporter };
+  return { candidate, start, context, reporter, releaseSlot };
 }
 
 /**
@@ -182,7 +188,7 @@ export async function runOperation<Operation extends JobOperationName>(
           deadline: callSignal.deadline,
           reporter: started.reporter,
         },
-      );
+      ).finally(started.releaseSlot);
       const result = buildResult({
         handle,
         output,
@@ -214,9 +220,12 @@ export async function startOperation<Operation extends JobOperationName>(
     timeoutMs: plan.options.timeoutMs ?? runtime.imageTimeoutMs,
   });
   try {
-    return await onEachCandidate(runtime, plan, callSignal, (candidate) =>
+    // The caller follows this job on its own: its slot only covered starting it.
+    const started = await onEachCandidate(runtime, plan, callSignal, (candidate) =>
       startOn(runtime, plan, candidate, callSignal),
     );
+    started.releaseSlot();
+    return started;
   } finally {
     callSignal.dispose();
   }

@@ -62,6 +62,8 @@ export interface RecordedFalRequest {
   viaProxy: boolean;
   /** The Authorization the client itself sent (before the proxy added its key). */
   clientAuthorization: string | undefined;
+  /** When it arrived (ms since the epoch), for benchmarks that follow a batch's timeline. */
+  receivedAt: number;
 }
 
 export interface WebhookDelivery {
@@ -151,6 +153,14 @@ export async function startFalEmulator(options: FalEmulatorOptions = {}): Promis
 
   const scheduler = createScheduler();
   const later = scheduler.later;
+  /** Open status streams and their jobs: told when their job changes, or, while queued, any job. */
+  const streamListeners = new Map<() => void, FalJob>();
+  const publish = (changed: FalJob) => {
+    for (const [listener, job] of streamListeners) {
+      // A queued job's position moves when any job ahead leaves the queue.
+      if (job === changed || job.state === 'IN_QUEUE') listener();
+    }
+  };
 
   function storeFile(bytes: Uint8Array, contentType: string, fileName: string): string {
     const id = randomUUID();
@@ -166,11 +176,13 @@ export async function startFalEmulator(options: FalEmulatorOptions = {}): Promis
     return match?.[1] ? files.get(match[1])?.bytes : undefined;
   }
 
-  function endpointContext(job: { logs: FalJob['logs'] } | undefined): EndpointContext {
+  function endpointContext(job: FalJob | undefined): EndpointContext {
     return {
       flaggedWords,
       log(message) {
-        job?.logs.push({ message, level: 'INFO', source: 'USER', timestamp: new Date().toISOString() });
+        if (!job) return;
+        job.logs.push({ message, level: 'INFO', source: 'USER', timestamp: new Date().toISOString() });
+        publish(job);
       },
       storeImage(png, width, height, syncMode): FalImage {
         const fileName = `${randomUUID().replaceAll('-', '')}.png`;
@@ -307,6 +319,7 @@ export async function startFalEmulator(options: FalEmulatorOptions = {}): Promis
       if (job.cancelled) return;
       job.state = 'COMPLETED';
       job.completedAt = Date.now();
+      publish(job);
       void deliverWebhook(job);
     });
   }
@@ -337,6 +350,7 @@ export async function startFalEmulator(options: FalEmulatorOptions = {}): Promis
         source: 'USER',
         timestamp: new Date().toISOString(),
       });
+      publish(job);
       void execute(job);
     });
     return job;
@@ -359,6 +373,10 @@ export async function startFalEmulator(options: FalEmulatorOptions = {}): Promis
     return true;
   }
 
+  /**
+   * The status stream (reference/providers.md 1.3): a `data: <status JSON>` event now and at each
+   * change, a comment line every `streamKeepAliveMs`, closed after COMPLETED.
+   */
   function streamStatus(job: FalJob, appPath: string, withLogs: boolean, response: ServerResponse): void {
     response.writeHead(200, {
       'content-type': 'text/event-stream',
@@ -367,22 +385,24 @@ export async function startFalEmulator(options: FalEmulatorOptions = {}): Promis
     });
     let last = '';
     const keepAlive = setInterval(() => response.write(': keep-alive\n\n'), keepAliveMs);
-    const tick = setInterval(() => {
+    const stop = () => {
+      clearInterval(keepAlive);
+      streamListeners.delete(send);
+    };
+    function send(): void {
       const body = JSON.stringify(statusBody(job, appPath, withLogs));
       if (body !== last) {
         last = body;
         response.write(`data: ${body}\n\n`);
       }
-      if (job.state === 'COMPLETED' || job.cancelled) {
-        clearInterval(tick);
-        clearInterval(keepAlive);
+      if (job.state === 'COMPLETED') {
+        stop();
         response.end();
       }
-    }, 10);
-    response.on('close', () => {
-      clearInterval(tick);
-      clearInterval(keepAlive);
-    });
+    }
+    streamListeners.set(send, job);
+    response.on('close', stop);
+    send();
   }
 
   async function handleQueue(
@@ -452,6 +472,7 @@ export async function startFalEmulator(options: FalEmulatorOptions = {}): Promis
       job.cancelled = true;
       job.state = 'COMPLETED';
       job.completedAt = Date.now();
+      publish(job);
       job.outcome = {
         status: 499,
         body: { detail: 'Request cancelled by the client', error_type: 'client_cancelled' },
@@ -652,6 +673,7 @@ export async function startFalEmulator(options: FalEmulatorOptions = {}): Promis
           body: parseJson(raw),
           viaProxy,
           clientAuthorization: request.headers.authorization,
+          receivedAt: Date.now(),
         });
 
       if (url.pathname === '/proxy') {

@@ -52,6 +52,8 @@ export interface RecordedInferenceRequest {
   path: string;
   headers: IncomingMessage['headers'];
   body: unknown;
+  /** When it arrived (ms since the epoch), for benchmarks that follow a batch's timeline. */
+  receivedAt: number;
 }
 
 export interface InferenceShEmulatorOptions {
@@ -505,7 +507,7 @@ export async function startInferenceShEmulator(
         return;
       }
       const raw = await readBody(request);
-      requests.push({ method, path, headers: request.headers, body: parseJson(raw) });
+      requests.push({ method, path, headers: request.headers, body: parseJson(raw), receivedAt: Date.now() });
       await handle(request, response, method, path, raw);
     } catch (error) {
       if (!response.headersSent) {
