@@ -7,7 +7,7 @@ import { type FalEmulator, falHosts, fixturePath, readPixel, startFalEmulator } 
 import ts from 'typescript';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createFreshProject, type InstallMeasure, npmInstall } from './support/fresh-project.js';
-import { packPublicPackages } from './support/pack-packages.js';
+import { packPublicPackages, publicPackages } from './support/pack-packages.js';
 import { type ReadmeExample, readReadmeExample } from './support/readme-example.js';
 import { type CommandRun, developerEnvironment, runCommand } from './support/run-command.js';
 
@@ -75,7 +75,10 @@ async function runExample(source: string, key = falKey): Promise<CommandRun> {
 
 describe('installed from npm tarballs into a fresh project', () => {
   it('resolves every @backdrop package to the packed copy, with no workspace ranges left', async () => {
-    for (const name of ['core', 'fal-adapter', 'inferencesh-adapter', 'local-adapter', 'cli']) {
+    expect(publicPackages).toEqual(
+      expect.arrayContaining(['cli', 'core', 'fal-adapter', 'inferencesh-adapter', 'jobs', 'local-adapter']),
+    );
+    for (const name of publicPackages) {
       const folder = join(project, 'node_modules/@backdrop', name);
       const manifest = await readFile(join(folder, 'package.json'), 'utf8');
       expect(manifest).not.toContain('workspace:');

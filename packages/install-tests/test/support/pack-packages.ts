@@ -1,11 +1,22 @@
+import { readdirSync, readFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { runOrFail } from './run-command.js';
 
 export const repositoryRoot = join(dirname(fileURLToPath(import.meta.url)), '../../../..');
 
-/** Every package published to npm, by folder. */
-export const publicPackages = ['core', 'fal-adapter', 'inferencesh-adapter', 'local-adapter', 'cli'] as const;
+/**
+ * Every package published to npm, by folder: each one not marked private, found rather than
+ * listed, so that a new public dependency (the CLI's @backdrop/jobs) is packed too.
+ */
+export const publicPackages: readonly string[] = readdirSync(join(repositoryRoot, 'packages'))
+  .filter((folder) => {
+    const manifest = JSON.parse(
+      readFileSync(join(repositoryRoot, 'packages', folder, 'package.json'), 'utf8'),
+    ) as { private?: boolean };
+    return manifest.private !== true;
+  })
+  .sort();
 
 /**
  * Packs each public package with pnpm, as publishing does (`workspace:` ranges become versions),
