@@ -58,14 +58,25 @@ export async function createFrameComposer(
           .blur(sigma)
           .raw()
           .toBuffer());
+      // Most pixels are wholly subject or wholly background: runs of those are copied, and only
+      // the edges between them are blended.
       const output = Buffer.allocUnsafe(count * 3);
-      for (let pixel = 0; pixel < count; pixel++) {
+      let pixel = 0;
+      while (pixel < count) {
         const opacity = alpha[pixel] as number;
+        if (opacity === 0 || opacity === 255) {
+          let end = pixel + 1;
+          while (end < count && alpha[end] === opacity) end++;
+          (opacity === 0 ? behind : pixels).copy(output, pixel * 3, pixel * 3, end * 3);
+          pixel = end;
+          continue;
+        }
         for (let channel = pixel * 3; channel < pixel * 3 + 3; channel++) {
           const front = pixels[channel] as number;
           const back = behind[channel] as number;
           output[channel] = (back + ((front - back) * opacity + 127) / 255) | 0;
         }
+        pixel++;
       }
       return output;
     },
