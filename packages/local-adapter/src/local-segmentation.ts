@@ -1,4 +1,3 @@
-import * as ort from 'onnxruntime-node';
 import sharp from 'sharp';
 import { imageModelSize, loadSession, type ModelSource } from './local-model.js';
 import type { ModelSize } from './local-model-conversion.js';
@@ -43,12 +42,7 @@ export async function predictResized(pixels: Buffer, source: ModelSource, size: 
     tensor[pixel + plane] = ((pixels[byte + 1] as number) - 128) / 256;
     tensor[pixel + 2 * plane] = ((pixels[byte + 2] as number) - 128) / 256;
   }
-  // Fetch only the final mask: the model also offers its side outputs, which would cost memory.
-  const results = await session.run(
-    { input: new ort.Tensor('float32', tensor, [1, 3, size.height, size.width]) },
-    ['output'],
-  );
-  const prediction = (results.output ?? Object.values(results)[0])?.data as Float32Array;
+  const prediction = await session.run(tensor, [1, 3, size.height, size.width]);
   const mask = Buffer.allocUnsafe(plane);
   // A Uint8ClampedArray rounds and clamps as it stores.
   new Uint8ClampedArray(mask.buffer, mask.byteOffset, plane).set(prediction.map((value) => value * 255));

@@ -23,8 +23,11 @@ const movingDifference = 24;
 
 export interface MattedFrame {
   pixels: Buffer;
-  /** The frame's alpha at full size: one byte a pixel. */
-  alpha: Buffer;
+  /**
+   * The frame's alpha at full size, one byte a pixel: still being scaled up (by sharp, off the
+   * main thread) while the model, which blocks the main thread, works on the next frame.
+   */
+  alpha: Promise<Buffer>;
 }
 
 export interface VideoMatte {
@@ -47,6 +50,13 @@ export function createVideoMatte(source: ModelSource, width: number, height: num
   let held: Buffer | undefined;
   let index = 0;
 
+  /** Scaled up in the background; awaited by the writer, handled now so an early failure is not unhandled. */
+  function scaleUp(mask: Buffer, small: ModelSize, image: ModelSize): Promise<Buffer> {
+    const scaled = refineToFullSize(mask, small, image);
+    scaled.catch(() => undefined);
+    return scaled;
+  }
+
   async function maskOf(frame: Buffer): Promise<Buffer> {
     const pixels = await resizeRaw({ pixels: frame, width, height }, size);
     if (last && meanDifference(pixels, last.pixels) < stillThreshold) return last.mask;
@@ -66,17 +76,17 @@ export function createVideoMatte(source: ModelSource, width: number, height: num
       const mask = await maskOf(frame);
       const ready: MattedFrame[] = [];
       if (held && before) {
-        ready.push({ pixels: held, alpha: await refineToFullSize(mean(before, mask), size, full) });
+        ready.push({ pixels: held, alpha: scaleUp(mean(before, mask), size, full) });
         held = undefined;
       }
-      ready.push({ pixels: frame, alpha: await refineToFullSize(mask, size, full) });
+      ready.push({ pixels: frame, alpha: scaleUp(mask, size, full) });
       return ready;
     },
     async flush() {
       if (!held || !last) return [];
       const frame = held;
       held = undefined;
-      return [{ pixels: frame, alpha: await refineToFullSize(last.mask, size, full) }];
+      return [{ pixels: frame, alpha: scaleUp(last.mask, size, full) }];
     },
   };
 }

@@ -223,8 +223,8 @@ export async function processVideo(
     let chunks: Buffer[] = [];
     let buffered = 0;
     let index = 0;
-    const write = async (frame: Buffer, alpha: Buffer) => {
-      const composed = await composer.compose(frame, alpha);
+    const write = async (frame: Buffer, alpha: Promise<Buffer>) => {
+      const composed = await composer.compose(frame, await alpha);
       if (!encoder.stdin?.write(composed))
         await new Promise((resolve) => encoder.stdin?.once('drain', resolve));
       onFrame?.(++index, frameCount);

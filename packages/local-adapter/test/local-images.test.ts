@@ -90,6 +90,25 @@ describe('local engine: images, offline', () => {
     expect(loadSession(source)).toBe(loadSession(source));
   });
 
+  it('keeps the event loop turning while the model works (inference runs in a worker thread)', async () => {
+    await backdrop.removeBackground({ image: fixturePath('dogs.jpg') });
+    // On the main thread, onnxruntime would block for the whole run (a second and more): no
+    // timer could fire until it ended. In its worker, the loop stays free throughout.
+    let ticks = 0;
+    let ticksDuringInference = 0;
+    const timer = setInterval(() => ticks++, 20);
+    const session = await loadSession(modelSourceOf({}));
+    const input = new Float32Array(3 * 1024 * 1024).fill(0.25);
+    const running = session.run(input, [1, 3, 1024, 1024]);
+    const ticksAtStart = ticks;
+    const output = await running;
+    ticksDuringInference = ticks - ticksAtStart;
+    clearInterval(timer);
+    expect(input.byteLength).toBe(0); // moved to the worker, not copied
+    expect(output).toHaveLength(1024 * 1024);
+    expect(ticksDuringInference).toBeGreaterThan(2);
+  }, 120_000);
+
   it('names a model file it cannot read', async () => {
     const broken = createBackdrop({ providers: [createLocal({ modelPath: '/nonexistent/model.onnx' })] });
     const error = await broken.removeBackground({ image: fixturePath('ruby_mug.jpg') }).then(
