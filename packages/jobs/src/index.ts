@@ -1,20 +1,8 @@
 // @backdrop/jobs: Backdrop operations as durable jobs, in process or on BullMQ and Redis.
 
 export { createJobs, type JobsOptions } from './create-jobs.js';
-export { createInProcessJobs, type InProcessJobsOptions } from './in-process-jobs.js';
-export type {
-  EnqueueOptions,
-  JobContext,
-  JobFailure,
-  JobProcessor,
-  JobProgress,
-  JobQueue,
-  JobRecord,
-  JobState,
-  JobWorker,
-  JobWorkerOptions,
-} from './job-types.js';
+// The in-process back end and the types both back ends share, as @backdrop/jobs/in-process has them.
+export * from './in-process.js';
 export { describeRedisUrl } from './redis-connection.js';
 export { createRedisJobs, type RedisJobQueue, type RedisJobsOptions } from './redis-jobs.js';
 export { createRetryPolicy, type JobRetryOptions, type JobRetryPolicy } from './retry-policy.js';
-export { type ProviderJobOptions, runProviderJob } from './run-provider-job.js';
