@@ -339,6 +339,30 @@ describe('backdrop batch', () => {
     );
   });
 
+  it('keeps a paid job the moment fal takes it: a batch killed outright resumes it, never paying twice', async () => {
+    const env = await startFal({ queueMs: 3000 });
+    const photos = join(folder, 'photos');
+    await (await import('node:fs/promises')).mkdir(photos);
+    await copyFile(fixturePath('ruby_mug.jpg'), join(photos, 'mug.jpg'));
+    const arguments_ = ['batch', 'photos', '--op', 'remove', '--out', 'out', '--provider', 'fal', '--json'];
+    const { child, done } = startCli(arguments_, { cwd: folder, env });
+    // The handle is on disk while the job is still queued at fal.
+    await vi.waitFor(
+      async () => expect(await readdir(join(folder, 'out')).catch(() => [])).toContain('mug.remove.job.json'),
+      { timeout: 30_000 },
+    );
+    child.kill('SIGKILL');
+    await done;
+    expect(fal?.jobs.size).toBe(1);
+    const resumed = await runCli(arguments_, { cwd: folder, env });
+    expect(resumed.code).toBe(0);
+    expect(JSON.parse(resumed.stdout).done).toEqual([
+      expect.objectContaining({ input: 'mug.jpg', resumed: true }),
+    ]);
+    expect(fal?.jobs.size).toBe(1);
+    expect((await readdir(join(folder, 'out'))).sort()).toEqual(['mug.remove.png']);
+  });
+
   it('resumes after an interrupted run, finishing only what is left', async () => {
     const env = await startFal({ queueMs: 400 });
     const photos = join(folder, 'photos');

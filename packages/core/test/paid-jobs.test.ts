@@ -118,6 +118,48 @@ describe('a job is never paid for twice', () => {
     expect(perCall.calls.start).toHaveLength(2);
   });
 
+  it('tells onJobAccepted the handle once the provider took the job, before the result, and only then', async () => {
+    const accepted: unknown[] = [];
+    const adapter = createFakeAdapter({
+      failures: { status: Array.from({ length: 10 }, () => toError(resetAfterSending())) },
+    });
+    const backdrop = createBackdrop({ providers: [adapter], ...fast });
+    const error = await rejection(
+      backdrop.removeBackground({ image, onJobAccepted: (handle) => accepted.push(handle) }),
+    );
+    // The result never came, but the handle was told at once: it resumes the job.
+    expect(accepted).toEqual([error.handle]);
+    expect(accepted[0]).toMatchObject({ provider: 'fake', id: 'fake-job-1' });
+    const refused: unknown[] = [];
+    const unsent = createFakeAdapter({ failures: { start: [toError(resetAfterSending())] } });
+    await rejection(
+      createBackdrop({ providers: [unsent], ...fast }).removeBackground({
+        image,
+        onJobAccepted: (handle) => refused.push(handle),
+      }),
+    );
+    expect(refused).toEqual([]);
+  });
+
+  it('keeps the job when the onJobAccepted listener throws, and refuses a listener that is not a function', async () => {
+    const adapter = createFakeAdapter({ synchronous: true });
+    const backdrop = createBackdrop({ providers: [adapter], ...fast });
+    const result = await backdrop.removeBackground({
+      image,
+      onJobAccepted: () => {
+        throw new Error('disk full');
+      },
+    });
+    expect(result.provider).toBe('fake');
+    const error = await rejection(
+      // @ts-expect-error: a listener must be a function
+      backdrop.removeBackground({ image, onJobAccepted: 'save it' }),
+    );
+    expect(error.code).toBe('invalid_input');
+    expect(error.field).toBe('onJobAccepted');
+    expect(adapter.calls.start).toHaveLength(1);
+  });
+
   it('never falls back to another provider once a job was accepted', async () => {
     const first = createFakeAdapter({
       provider: 'first',

@@ -14,4 +14,4 @@ export type {
   JobWorker,
   JobWorkerOptions,
 } from './job-types.js';
-export { type ProviderJobOptions, runProviderJob } from './run-provider-job.js';
+export { isPaidJob, type ProviderJobOptions, runProviderJob } from './run-provider-job.js';

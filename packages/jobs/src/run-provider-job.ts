@@ -11,7 +11,7 @@ export interface ProviderJobOptions {
 }
 
 /** A handle is worth keeping when starting again would be paid again (the local engine is free, and cannot resume). */
-function isPaid(backdrop: Backdrop, handle: JobHandle): boolean {
+export function isPaidJob(backdrop: Backdrop, handle: JobHandle): boolean {
   const summary = backdrop.providers.find((provider) => provider.provider === handle.provider);
   const variants: readonly { model: string; price?: { usd: number } | undefined }[] =
     (handle.operation !== 'connectRealtimeVideo' && summary?.capabilities[handle.operation]) || [];
@@ -28,7 +28,7 @@ export async function runProviderJob(options: ProviderJobOptions): Promise<Backd
   const { backdrop, context } = options;
   const saved = context.savedHandle;
   const job = saved ? backdrop.resumeJob(saved) : await options.start();
-  if (!saved && isPaid(backdrop, job.handle)) {
+  if (!saved && isPaidJob(backdrop, job.handle)) {
     // The job is started and may be charged: finishing it matters more than the copy of its
     // handle, so a failed save does not stop the wait.
     await context.saveHandle(job.handle).catch(() => undefined);

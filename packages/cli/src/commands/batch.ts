@@ -1,12 +1,12 @@
 import { mkdir } from 'node:fs/promises';
 import { join } from 'node:path';
-import type { BackdropResult, ProgressEvent } from '@backdrop/core';
-import { createInProcessJobs } from '@backdrop/jobs/in-process';
+import type { BackdropResult, JobHandle, ProgressEvent } from '@backdrop/core';
+import { createInProcessJobs, isPaidJob } from '@backdrop/jobs/in-process';
 import type { Command } from '../cli-arguments.js';
 import { exists, listBatchInputs } from '../cli-batch-inputs.js';
 import { batchExitCode, type Outcome, summary, totalCost } from '../cli-batch-outcome.js';
-import { handleFilePath, readHandleFile, removeHandleFile } from '../cli-handle-file.js';
-import { errorJson } from '../cli-report.js';
+import { handleFilePath, readHandleFile, removeHandleFile, saveHandleFile } from '../cli-handle-file.js';
+import { errorJson, KeptJobError } from '../cli-report.js';
 import { runAndSave, runSession, type Session, saveOutputs } from '../cli-session.js';
 import type { OutputTarget } from '../cli-target.js';
 import { replaceRequest } from './replace-request.js';
@@ -59,6 +59,16 @@ export async function run(command: Extract<Command, { name: 'batch' }>): Promise
         return;
       }
       const input = join(command.directory, name);
+      // A paid job's handle is kept on disk the moment the provider takes it, so that a batch
+      // killed while waiting (SIGKILL, a power cut) resumes it on the next run, not pays again.
+      let keeping: Promise<string | undefined> | undefined;
+      const onJobAccepted = (handle: JobHandle) => {
+        if (isPaidJob(backdrop, handle)) keeping = saveHandleFile(handle, target);
+      };
+      const dropEarlyHandle = async () => {
+        const path = await keeping;
+        if (path !== undefined) await removeHandleFile(path);
+      };
       const { result, paths } = await runAndSave(
         target,
         (): Promise<BackdropResult> =>
@@ -69,6 +79,7 @@ export async function run(command: Extract<Command, { name: 'batch' }>): Promise
                 signal,
                 download: true,
                 onProgress,
+                onJobAccepted,
               })
             : backdrop.replaceBackground({
                 ...replaceRequest(input, command),
@@ -76,8 +87,14 @@ export async function run(command: Extract<Command, { name: 'batch' }>): Promise
                 signal,
                 download: true,
                 onProgress,
+                onJobAccepted,
               }),
-      );
+      ).catch(async (error: unknown) => {
+        // Kept when the result can still be fetched (the error says where); else nothing is left to resume.
+        if (!(error instanceof KeptJobError)) await dropEarlyHandle();
+        throw error;
+      });
+      await dropEarlyHandle();
       outcome.done.push({ input: name, outputs: paths, estimatedCostUsd: result.estimatedCostUsd });
     };
     show();

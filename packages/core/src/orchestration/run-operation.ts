@@ -4,7 +4,7 @@ import type { PreparedMedia } from '../media/prepare-media.js';
 import type { BackdropResult } from '../results/results.js';
 import { type ProfileOf, type RouteCandidate, routeRequest } from '../routing/route-request.js';
 import type { CallContext, JobOperation } from '../spec/adapter.js';
-import type { JobStart } from '../spec/job.js';
+import type { JobHandle, JobStart } from '../spec/job.js';
 import type { AdapterMedia } from '../spec/media.js';
 import type { ProgressListener } from '../spec/progress.js';
 import { buildResult } from './build-result.js';
@@ -34,6 +34,7 @@ export interface CallOptions {
   download?: boolean | undefined;
   resendUnconfirmedStart?: boolean | undefined;
   onProgress?: ProgressListener | undefined;
+  onJobAccepted?: ((handle: JobHandle) => void) | undefined;
   pollIntervalMs?: number | undefined;
 }
 
@@ -177,6 +178,11 @@ export async function runOperation<Operation extends JobOperationName>(
       const started = await startOn(runtime, plan, candidate, callSignal);
       const retry = retrySettingsFor(runtime, plan.options);
       const { handle } = started.start;
+      try {
+        plan.options.onJobAccepted?.(handle);
+      } catch {
+        // The caller's listener failing must not cost the job it was told about.
+      }
       const output = await followJob(
         jobOperationOf(candidate, plan.operation),
         handle,

@@ -1,4 +1,5 @@
 import * as z from 'zod/mini';
+import type { JobHandle } from '../spec/job.js';
 import type { MediaInput } from '../spec/media.js';
 import { type HexColor, maximumSeed, type NamedColor, namedColors } from '../spec/options.js';
 import type { ProgressListener } from '../spec/progress.js';
@@ -86,6 +87,14 @@ export const callOptionsShape = {
   download: z.optional(z.boolean(rule('must be true or false'))),
   onProgress: z.optional(
     z.custom<ProgressListener>((value) => typeof value === 'function', rule('must be a function')),
+  ),
+  /**
+   * Called once the provider has accepted the job, which may be charged from then on, with its
+   * plain-JSON handle: kept somewhere durable, `resumeJob(handle)` fetches the result should this
+   * process die before it arrives.
+   */
+  onJobAccepted: z.optional(
+    z.custom<(handle: JobHandle) => void>((value) => typeof value === 'function', rule('must be a function')),
   ),
 };
 
