@@ -117,6 +117,31 @@ describe('backdrop with the local engine (no key, no network)', () => {
     expect(await readdir(folder)).toContain('green.mp4');
   });
 
+  it('video: Ctrl-C mid-way exits 130 and leaves no output and no temporary copy behind', async () => {
+    const temporary = join(folder, 'tmp');
+    await (await import('node:fs/promises')).mkdir(temporary);
+    await copyFile(fixturePath('05_default_juggle.mp4'), join(folder, 'clip.mp4'));
+    const { child, done } = startCli(['video', 'clip.mp4', '--background', 'green'], {
+      cwd: folder,
+      env: { TMPDIR: temporary },
+    });
+    let stderr = '';
+    child.stderr?.on('data', (chunk: Buffer) => {
+      stderr += chunk.toString();
+    });
+    // Frames are being matted: the input is copied into a temporary folder and the output started.
+    await vi.waitFor(() => expect(stderr).toMatch(/\d+\/247 frames/), { timeout: 120_000, interval: 100 });
+    child.kill('SIGINT');
+    const run = await done;
+    expect(run.code).toBe(130);
+    expect(run.stderr).toContain('nothing was written');
+    // Nothing more is matted or reported once stopped.
+    expect(run.stderr.slice(run.stderr.indexOf('Interrupted'))).not.toMatch(/frames/);
+    expect((await readdir(folder)).filter((name) => name.startsWith('clip.video'))).toEqual([]);
+    // Only the engine's own folders count: other libraries may leave logs of their own here.
+    expect((await readdir(temporary)).filter((name) => name.startsWith('backdrop-'))).toEqual([]);
+  }, 180_000);
+
   it('takes an http(s) URL as input, writing into the working folder', async () => {
     const url = media.addFile('/photos/shop-mug.jpg', await readFixture('ruby_mug.jpg'), 'image/jpeg');
     const refused = await runCli(['remove', url, '--json'], { cwd: folder });

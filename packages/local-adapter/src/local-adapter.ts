@@ -86,7 +86,8 @@ function synchronous<Call extends { model: string }>(
     async start(call, context) {
       let output: AdapterOutput;
       try {
-        output = await work(call, context);
+        // The work happens here, in `start`: it stops as soon as the caller does.
+        output = await work(call, { ...context, signal: context.workSignal ?? context.signal });
       } catch (error) {
         // Work on this machine: downloads of inputs were retried already, and running it again
         // would fail the same way.

@@ -1,10 +1,10 @@
 import { type ChildProcess, spawn } from 'node:child_process';
-import { mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
+import { readFile, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { BackdropError, type VideoContainer } from '@backdrop/core/provider';
 import type { LocalBackground } from './local-compose.js';
 import type { ModelSource } from './local-model.js';
+import { withTemporaryFolder } from './local-temporary-folder.js';
 import { createFrameComposer } from './local-video-compose.js';
 import { createVideoMatte, type MattedFrame } from './local-video-matte.js';
 
@@ -160,8 +160,7 @@ export async function processVideo(
       field: 'container',
       message: `container: the local engine writes ${localVideoContainers.join(', ')}`,
     });
-  const folder = await mkdtemp(join(tmpdir(), 'backdrop-local-video-'));
-  try {
+  return withTemporaryFolder('backdrop-local-video-', async (folder) => {
     const source = join(folder, 'input');
     await writeFile(source, video);
     const { width, height, framesPerSecond, frameCount } = await probe(source, options);
@@ -202,6 +201,21 @@ export async function processVideo(
           reject(error.code === 'ENOENT' ? ffmpegMissing(options.ffmpegPath) : error),
         );
       }
+      // An encoder that is gone (killed on abort, or failed) refuses what is still written to it:
+      // that ends the work with the encoder's own error, never as an unhandled EPIPE.
+      encoder.stdin?.on('error', reject);
+      // Stopped: both ffmpegs go at once (on SIGTERM the encoder would wait for the rest of its
+      // input to finish the file), and the work ends with the caller's reason.
+      options.signal.addEventListener(
+        'abort',
+        () => {
+          decoder.kill('SIGKILL');
+          encoder.stdin?.destroy();
+          encoder.kill('SIGKILL');
+          reject(options.signal.reason);
+        },
+        { once: true },
+      );
     });
     const encoded = waitForExit(encoder, 'the encoder');
     // A decoder that fails half-way ends its output early: without its exit code, the video
@@ -233,6 +247,8 @@ export async function processVideo(
     // Each frame is written while the next one's mask is computed.
     const send = async (frames: MattedFrame[]) => {
       for (const { pixels, alpha } of frames) {
+        // Stopped: no frame more is matted, written or reported.
+        options.signal.throwIfAborted();
         await writing;
         writing = write(pixels, alpha);
         // Awaited with the next frame; handled now so that a failure is not reported as unhandled meanwhile.
@@ -271,7 +287,5 @@ export async function processVideo(
       contentType: encoding.contentType,
       durationSeconds: index / framesPerSecond,
     };
-  } finally {
-    await rm(folder, { recursive: true, force: true });
-  }
+  });
 }

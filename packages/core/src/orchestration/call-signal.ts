@@ -78,7 +78,11 @@ export function sleep(milliseconds: number, signal: AbortSignal): Promise<void> 
  */
 export function graceSignal(signal: AbortSignal, graceMs: number): AbortSignal {
   const controller = new AbortController();
-  const start = () => setTimeout(() => controller.abort(abortReason(signal)), graceMs);
+  const start = () => {
+    const timer: unknown = setTimeout(() => controller.abort(abortReason(signal)), graceMs);
+    // Node: the grace alone must not hold a stopping process open; a request still in flight does.
+    (timer as { unref?: () => void }).unref?.();
+  };
   if (signal.aborted) start();
   else signal.addEventListener('abort', start, { once: true });
   return controller.signal;

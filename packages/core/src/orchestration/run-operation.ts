@@ -107,7 +107,11 @@ async function startOn<Operation extends JobOperationName>(
   const releaseSlot = (await runtime.jobSlots?.acquire(callSignal.signal)) ?? (() => undefined);
   // A start already sent when the caller aborts still answers with the job's id: let it finish
   // (for a grace period) and cancel the job then, so no job is left running unseen.
-  const startContext: CallContext = { ...context, signal: graceSignal(callSignal.signal, startGraceMs) };
+  const startContext: CallContext = {
+    ...context,
+    signal: graceSignal(callSignal.signal, startGraceMs),
+    workSignal: callSignal.signal,
+  };
   const starting = withRetries(() => jobOperation.start(call, startContext), retry.start, {
     signal: callSignal.signal,
     provider: adapter.provider,

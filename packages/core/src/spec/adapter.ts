@@ -12,8 +12,16 @@ import type { RealtimeConnection, RealtimeConnectionEvents } from './realtime.js
 
 /** What core gives every adapter call. */
 export interface CallContext {
-  /** Aborted when the caller aborts or the call's timeout passes. */
+  /**
+   * Aborted when the caller aborts or the call's timeout passes. In `start` it is aborted a grace
+   * period later, so that a job id already on its way back is not lost (the job is then cancelled).
+   */
   signal: AbortSignal;
+  /**
+   * Aborted at once when the caller aborts or the timeout passes, in `start` too: work an adapter
+   * does itself inside `start` (the local engine) stops on this one, as there is no job to lose.
+   */
+  workSignal?: AbortSignal | undefined;
   /** The fetch to use (the caller's, or the global one). */
   fetch: typeof fetch;
   /**
