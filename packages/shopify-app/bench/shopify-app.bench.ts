@@ -1,10 +1,10 @@
 // `pnpm --filter @backdrop/shopify-app bench`: time per image through the fake shop and the local
-// engine, Admin API points per image written, and a 200-product write-back under Shopify's
+// engine, and through the fake shop and the fal emulator, Admin API points per image written, and a 200-product write-back under Shopify's
 // Standard-plan leaky bucket (2,000 points, 100 restored per second). Prints medians and ratios.
 import { mkdtempSync } from 'node:fs';
 import { availableParallelism, cpus, tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { readFixture, seedSampleCatalogue, startFakeShop } from '@backdrop/testkit';
+import { readFixture, seedSampleCatalogue, startFakeShop, startFalEmulator } from '@backdrop/testkit';
 import { setUpValidSession, TEST_SHOP } from '@shopify/shopify-api/test-helpers';
 
 const median = (values: number[]) => {
@@ -82,6 +82,41 @@ await runner.idle();
 const processWall = performance.now() - started;
 const processed = store.items(processJob.id);
 
+// 1b. The same images through the fal emulator (each job 200 ms in its queue), as a merchant with
+// a fal key runs them: read from the shop, uploaded, followed, downloaded, stored for preview.
+const { createFal } = await import('@backdrop/fal-adapter');
+const fal = await startFalEmulator({ queueMs: 200 });
+const falWork = createItemWork({
+  store,
+  backdrop: createEngine({
+    adapters: [createFal({ credentials: 'test-fal-key', fetch: fal.fetch })],
+    allowPrivateAddresses: ['127.0.0.1'],
+  }),
+  adminFor,
+  imageHosts: [new URL(shop.origin).host],
+  pollIntervalMs: 100,
+});
+const falRunner = createInProcessJobRunner({
+  store,
+  handle: async (item, kind, signal) => {
+    const started = performance.now();
+    await falWork(item, kind, signal);
+    durations.set(`fal-${kind}`, [...(durations.get(`fal-${kind}`) ?? []), performance.now() - started]);
+  },
+});
+const falJob = store.createJob({
+  shop: TEST_SHOP,
+  operation: { kind: 'remove', background: 'transparent' },
+  provider: 'fal',
+  estimatedCostUsd: 0,
+  items: await itemsForProducts(api, sampleIds, false),
+});
+started = performance.now();
+falRunner.notify(TEST_SHOP);
+await falRunner.idle();
+const falWall = performance.now() - started;
+const falProcessed = store.items(falJob.id);
+
 // 2. Write-back of 200 products' images under the Standard plan's bucket.
 const png = Buffer.from(await readFixture('solidus_notebook.png'));
 const writeJob = store.createJob({
@@ -131,11 +166,15 @@ console.log(
   `processing (local engine, ${processed.length} images, 2 at a time): median ${median(durations.get('process') ?? []).toFixed(0)} ms per image, ${(processWall / processed.length).toFixed(0)} ms per image wall; states ${[...new Set(processed.map((row) => row.state))].join(',')}`,
 );
 console.log(
+  `processing (fal emulator, jobs 200 ms in its queue, ${falProcessed.length} images, 2 at a time): median ${median(durations.get('fal-process') ?? []).toFixed(0)} ms per image, ${(falWall / falProcessed.length).toFixed(0)} ms per image wall; states ${[...new Set(falProcessed.map((row) => row.state))].join(',')}; fal jobs ${fal.jobs.size}`,
+);
+console.log(
   `write-back (fake shop, Standard plan bucket 2000 points, 100/s): ${written}/200 written in ${(writeWall / 1000).toFixed(1)} s (${(writeWall / 200).toFixed(0)} ms per image), median ${median(durations.get('write') ?? []).toFixed(0)} ms per image of work`,
 );
 console.log(
   `Admin API: ${writeCalls.length - writeCalls.filter((call) => call.throttled).length} calls answered, ${writeCalls.filter((call) => call.throttled).length} THROTTLED answers waited out, ${(points / 200).toFixed(1)} points per image written (actual cost), bound ${(points / 100 / (writeWall / 1000)).toFixed(2)} of the restore rate used`,
 );
 console.log(`every product ended with exactly its new image, its alt text and its variant: ${correct}`);
+await fal.close();
 await shop.close();
 process.exit(0);

@@ -16,6 +16,8 @@ export interface EngineOptions {
   inferenceApiKey?: string | undefined;
   /** Adapters to use instead (tests point them at the emulators). */
   adapters?: readonly BackdropAdapter[];
+  /** Hosts whose private addresses results may come from (the emulators' loopback, in tests). */
+  allowPrivateAddresses?: readonly string[];
 }
 
 /**
@@ -30,7 +32,11 @@ export function createEngine(options: EngineOptions): Backdrop {
         ...(options.inferenceApiKey ? [createInferenceSh({ apiKey: options.inferenceApiKey })] : []),
         createLocal(),
       ];
-  return createBackdrop({ providers, retry: { maxRetries: 2 } });
+  return createBackdrop({
+    providers,
+    retry: { maxRetries: 2 },
+    allowPrivateAddresses: options.allowPrivateAddresses,
+  });
 }
 
 export interface ProcessedImage {
