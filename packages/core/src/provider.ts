@@ -21,6 +21,7 @@ export {
   type HttpFailure,
   isNotProcessedStatus,
 } from './provider/http-status-error.js';
+export { type ReadLinesOptions, readLines } from './provider/read-lines.js';
 export { parseRetryAfter } from './provider/retry-after.js';
 export { issueMessage as validationIssueMessage } from './schemas/issue-message.js';
 export { parseProviderOptions } from './schemas/parse-provider-options.js';
