@@ -49,73 +49,65 @@ const adminFor = async () =>
     graphql: (await shopify.unauthenticated.admin(TEST_SHOP)).admin.graphql,
   });
 const durations = new Map<string, number[]>();
-const work = createItemWork({
-  store,
-  backdrop,
-  adminFor,
-  imageHosts: [new URL(shop.origin).host],
-  pollIntervalMs: 100,
-});
-const runner = createInProcessJobRunner({
-  store,
-  handle: async (item, kind, signal) => {
-    const started = performance.now();
-    await work(item, kind, signal);
-    durations.set(kind, [...(durations.get(kind) ?? []), performance.now() - started]);
-  },
-});
+const api = await adminFor();
 
-// 1. Processing: the six sample products' featured images on the local engine (2 at a time).
+/** A job runner over `engine` that times each item's work under `<prefix><kind>`. */
+function timedRunner(engine: ReturnType<typeof createEngine>, prefix = '') {
+  const work = createItemWork({
+    store,
+    backdrop: engine,
+    adminFor,
+    imageHosts: [new URL(shop.origin).host],
+    pollIntervalMs: 100,
+  });
+  return createInProcessJobRunner({
+    store,
+    handle: async (item, kind, signal) => {
+      const started = performance.now();
+      await work(item, kind, signal);
+      const key = `${prefix}${kind}`;
+      durations.set(key, [...(durations.get(key) ?? []), performance.now() - started]);
+    },
+  });
+}
+
 const samples = shop.state.products.size - bulk.length;
 const sampleIds = [...shop.state.products.keys()].slice(0, samples);
-const api = await adminFor();
-const processJob = store.createJob({
-  shop: TEST_SHOP,
-  operation: { kind: 'remove', background: 'transparent' },
-  provider: 'local',
-  estimatedCostUsd: 0,
-  items: await itemsForProducts(api, sampleIds, false),
-});
-let started = performance.now();
-runner.notify(TEST_SHOP);
-await runner.idle();
-const processWall = performance.now() - started;
-const processed = store.items(processJob.id);
+
+/** The six sample products' featured images removed through `runner` (2 at a time): wall time and rows. */
+async function processSamples(
+  runner: ReturnType<typeof timedRunner>,
+  provider: Parameters<typeof store.createJob>[0]['provider'],
+) {
+  const job = store.createJob({
+    shop: TEST_SHOP,
+    operation: { kind: 'remove', background: 'transparent' },
+    provider,
+    estimatedCostUsd: 0,
+    items: await itemsForProducts(api, sampleIds, false),
+  });
+  const started = performance.now();
+  runner.notify(TEST_SHOP);
+  await runner.idle();
+  return { wall: performance.now() - started, rows: store.items(job.id) };
+}
+
+// 1. Processing on the local engine.
+const runner = timedRunner(backdrop);
+const { wall: processWall, rows: processed } = await processSamples(runner, 'local');
 
 // 1b. The same images through the fal emulator (each job 200 ms in its queue), as a merchant with
 // a fal key runs them: read from the shop, uploaded, followed, downloaded, stored for preview.
 const { createFal } = await import('@backdrop/fal-adapter');
 const fal = await startFalEmulator({ queueMs: 200 });
-const falWork = createItemWork({
-  store,
-  backdrop: createEngine({
+const falRunner = timedRunner(
+  createEngine({
     adapters: [createFal({ credentials: 'test-fal-key', fetch: fal.fetch })],
     allowPrivateAddresses: ['127.0.0.1'],
   }),
-  adminFor,
-  imageHosts: [new URL(shop.origin).host],
-  pollIntervalMs: 100,
-});
-const falRunner = createInProcessJobRunner({
-  store,
-  handle: async (item, kind, signal) => {
-    const started = performance.now();
-    await falWork(item, kind, signal);
-    durations.set(`fal-${kind}`, [...(durations.get(`fal-${kind}`) ?? []), performance.now() - started]);
-  },
-});
-const falJob = store.createJob({
-  shop: TEST_SHOP,
-  operation: { kind: 'remove', background: 'transparent' },
-  provider: 'fal',
-  estimatedCostUsd: 0,
-  items: await itemsForProducts(api, sampleIds, false),
-});
-started = performance.now();
-falRunner.notify(TEST_SHOP);
-await falRunner.idle();
-const falWall = performance.now() - started;
-const falProcessed = store.items(falJob.id);
+  'fal-',
+);
+const { wall: falWall, rows: falProcessed } = await processSamples(falRunner, 'fal');
 
 // 2. Write-back of 200 products' images under the Standard plan's bucket.
 const png = Buffer.from(await readFixture('solidus_notebook.png'));
@@ -140,7 +132,7 @@ store.transition(
 );
 const originals = new Map(bulk.map((product) => [product.id, shop.describeProduct(product.id).media[0]]));
 const firstCall = shop.calls.length;
-started = performance.now();
+const started = performance.now();
 runner.notify(TEST_SHOP);
 await runner.idle();
 const writeWall = performance.now() - started;
