@@ -16,8 +16,12 @@ export interface AppEnvironment {
   apiSecretKey: string;
   appUrl: string;
   scopes: string[];
-  /** `file:` + a SQLite path (relative paths are under the package folder). */
+  /** `file:` + a SQLite path (relative paths are under the package folder), or `postgres://…`. */
   databaseUrl: string;
+  /** BullMQ on this Redis runs the jobs, shared by every app instance and worker; none: in process. */
+  redisUrl: string | undefined;
+  /** Prefix of the app's Redis keys (default `backdrop`): several apps or test runs can share one Redis. */
+  queuePrefix: string | undefined;
   /** Send Admin API calls to this origin instead of https://<shop> (the fake shop in the demo and tests). */
   adminApiOrigin: string | undefined;
   falKey: string | undefined;
@@ -31,6 +35,8 @@ export function readEnvironment(environment: NodeJS.ProcessEnv = process.env): A
     appUrl: environment.SHOPIFY_APP_URL ?? '',
     scopes: (environment.SCOPES ?? 'write_products,write_files').split(',').filter(Boolean),
     databaseUrl: environment.DATABASE_URL || 'file:data/backdrop.sqlite',
+    redisUrl: environment.REDIS_URL || undefined,
+    queuePrefix: environment.BACKDROP_QUEUE_PREFIX || undefined,
     adminApiOrigin: environment.SHOPIFY_ADMIN_API_ORIGIN || undefined,
     falKey: environment.FAL_KEY || undefined,
     inferenceApiKey: environment.INFERENCE_API_KEY || undefined,

@@ -2,7 +2,12 @@ import { createAdminApi } from './admin/admin-api.server';
 import { readEnvironment } from './config.server';
 import { database } from './db/app-database.server';
 import { createItemWork } from './jobs/item-work.server';
-import { createInProcessJobRunner, type JobRunner } from './jobs/job-runner.server';
+import {
+  createInProcessJobRunner,
+  createJobRunner,
+  type ItemWork,
+  type JobRunner,
+} from './jobs/job-runner.server';
 import { createJobStore, type JobStore } from './jobs/job-store.server';
 import { createEngine } from './processing/backdrop-engine.server';
 import { unauthenticated } from './shopify.server';
@@ -13,21 +18,35 @@ export interface Services {
   backdrop: ReturnType<typeof createEngine>;
 }
 
-let services: Services | undefined;
+/** The queues on Redis (BullMQ, loaded only then): shared by every app instance and worker. */
+async function createRedisQueues(redisUrl: string, prefix: string | undefined) {
+  const { createRedisJobs } = await import('@backdrop/jobs');
+  return {
+    process: createRedisJobs<ItemWork, void>({ url: redisUrl, prefix, name: 'shopify-process' }),
+    media: createRedisJobs<ItemWork, void>({ url: redisUrl, prefix, name: 'shopify-media' }),
+  };
+}
 
-/** The server's long-lived parts, made once; the runner resumes interrupted work when it starts. */
-export function appServices(): Services {
-  if (services) return services;
-  const environment = readEnvironment();
-  const store = createJobStore(database());
-  const backdrop = createEngine({ falKey: environment.falKey, inferenceApiKey: environment.inferenceApiKey });
-  const imageHosts = [
-    'cdn.shopify.com',
-    ...(environment.adminApiOrigin ? [new URL(environment.adminApiOrigin).host] : []),
-  ];
-  const runner = createInProcessJobRunner({
-    store,
-    handle: createItemWork({
+let services: Promise<Services> | undefined;
+
+/**
+ * The server's long-lived parts, made once. `work`: whether this process runs the jobs. In
+ * process it always does; on Redis the web server only queues and `pnpm worker` processes run
+ * them.
+ */
+export function appServices(options: { role?: 'web' | 'worker' } = {}): Promise<Services> {
+  services ??= (async () => {
+    const environment = readEnvironment();
+    const store = createJobStore(await database());
+    const backdrop = createEngine({
+      falKey: environment.falKey,
+      inferenceApiKey: environment.inferenceApiKey,
+    });
+    const imageHosts = [
+      'cdn.shopify.com',
+      ...(environment.adminApiOrigin ? [new URL(environment.adminApiOrigin).host] : []),
+    ];
+    const handle = createItemWork({
       store,
       backdrop,
       imageHosts,
@@ -35,10 +54,17 @@ export function appServices(): Services {
         const { admin } = await unauthenticated.admin(shop);
         return createAdminApi({ shop, graphql: admin.graphql });
       },
-    }),
-    onError: (error) => console.error('backdrop job runner:', error instanceof Error ? error.message : error),
-  });
-  services = { store, runner, backdrop };
-  runner.start();
+    });
+    const runner = environment.redisUrl
+      ? createJobRunner({
+          store,
+          handle,
+          queues: await createRedisQueues(environment.redisUrl, environment.queuePrefix),
+          work: options.role === 'worker',
+        })
+      : createInProcessJobRunner({ store, handle });
+    await runner.start();
+    return { store, runner, backdrop };
+  })();
   return services;
 }

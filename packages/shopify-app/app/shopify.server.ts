@@ -7,16 +7,15 @@ import {
   shopifyApp,
 } from '@shopify/shopify-app-react-router/server';
 import { testConfig } from '@shopify/shopify-app-react-router/test-helpers';
-import { DrizzleSessionStorageSQLite } from '@shopify/shopify-app-session-storage-drizzle';
 import { createAdminOriginFetch } from './admin/admin-origin.server';
 import { readEnvironment } from './config.server';
 import { database } from './db/app-database.server';
-import { sessionTable } from './db/schema';
+import { createLazySessionStorage } from './db/lazy-session-storage.server';
 
 const environment = readEnvironment();
 if (environment.adminApiOrigin) setAbstractFetchFunc(createAdminOriginFetch(environment.adminApiOrigin));
 
-const sessionStorage_ = new DrizzleSessionStorageSQLite(database(), sessionTable);
+const sessionStorage_ = createLazySessionStorage(database);
 // Tests and the demo run against the fake shop with Shopify's test configuration (its README's pattern).
 const testing = process.env.SHOPIFY_TESTING
   ? testConfig({

@@ -41,7 +41,7 @@ const { createJobStore } = await import('../app/jobs/job-store.server');
 const { createEngine } = await import('../app/processing/backdrop-engine.server');
 const { database } = await import('../app/db/app-database.server');
 
-const store = createJobStore(database());
+const store = createJobStore(await database());
 const backdrop = createEngine({});
 const adminFor = async () =>
   createAdminApi({
@@ -52,7 +52,7 @@ const durations = new Map<string, number[]>();
 const api = await adminFor();
 
 /** A job runner over `engine` that times each item's work under `<prefix><kind>`. */
-function timedRunner(engine: ReturnType<typeof createEngine>, prefix = '') {
+async function timedRunner(engine: ReturnType<typeof createEngine>, prefix = '') {
   const work = createItemWork({
     store,
     backdrop: engine,
@@ -60,7 +60,7 @@ function timedRunner(engine: ReturnType<typeof createEngine>, prefix = '') {
     imageHosts: [new URL(shop.origin).host],
     pollIntervalMs: 100,
   });
-  return createInProcessJobRunner({
+  const runner = createInProcessJobRunner({
     store,
     handle: async (item, kind, signal) => {
       const started = performance.now();
@@ -69,6 +69,8 @@ function timedRunner(engine: ReturnType<typeof createEngine>, prefix = '') {
       durations.set(key, [...(durations.get(key) ?? []), performance.now() - started]);
     },
   });
+  await runner.start();
+  return runner;
 }
 
 const samples = shop.state.products.size - bulk.length;
@@ -76,10 +78,10 @@ const sampleIds = [...shop.state.products.keys()].slice(0, samples);
 
 /** The six sample products' featured images removed through `runner` (2 at a time): wall time and rows. */
 async function processSamples(
-  runner: ReturnType<typeof timedRunner>,
+  runner: Awaited<ReturnType<typeof timedRunner>>,
   provider: Parameters<typeof store.createJob>[0]['provider'],
 ) {
-  const job = store.createJob({
+  const job = await store.createJob({
     shop: TEST_SHOP,
     operation: { kind: 'remove', background: 'transparent' },
     provider,
@@ -87,20 +89,20 @@ async function processSamples(
     items: await itemsForProducts(api, sampleIds, false),
   });
   const started = performance.now();
-  runner.notify(TEST_SHOP);
+  await runner.notify(TEST_SHOP);
   await runner.idle();
-  return { wall: performance.now() - started, rows: store.items(job.id) };
+  return { wall: performance.now() - started, rows: await store.items(job.id) };
 }
 
 // 1. Processing on the local engine.
-const runner = timedRunner(backdrop);
+const runner = await timedRunner(backdrop);
 const { wall: processWall, rows: processed } = await processSamples(runner, 'local');
 
 // 1b. The same images through the fal emulator (each job 200 ms in its queue), as a merchant with
 // a fal key runs them: read from the shop, uploaded, followed, downloaded, stored for preview.
 const { createFal } = await import('@backdrop/fal-adapter');
 const fal = await startFalEmulator({ queueMs: 200 });
-const falRunner = timedRunner(
+const falRunner = await timedRunner(
   createEngine({
     adapters: [createFal({ credentials: 'test-fal-key', fetch: fal.fetch })],
     allowPrivateAddresses: ['127.0.0.1'],
@@ -111,7 +113,7 @@ const { wall: falWall, rows: falProcessed } = await processSamples(falRunner, 'f
 
 // 2. Write-back of 200 products' images under the Standard plan's bucket.
 const png = Buffer.from(await readFixture('solidus_notebook.png'));
-const writeJob = store.createJob({
+const writeJob = await store.createJob({
   shop: TEST_SHOP,
   operation: { kind: 'remove', background: 'transparent' },
   provider: 'local',
@@ -122,22 +124,22 @@ const writeJob = store.createJob({
     false,
   ),
 });
-for (const row of store.items(writeJob.id))
-  store.update(row.id, { state: 'approved', resultBytes: png, resultContentType: 'image/png' });
-store.transition(
+for (const row of await store.items(writeJob.id))
+  await store.update(row.id, { state: 'approved', resultBytes: png, resultContentType: 'image/png' });
+await store.transition(
   TEST_SHOP,
-  store.items(writeJob.id).map((row) => row.id),
+  (await store.items(writeJob.id)).map((row) => row.id),
   ['approved'],
   'write-queued',
 );
 const originals = new Map(bulk.map((product) => [product.id, shop.describeProduct(product.id).media[0]]));
 const firstCall = shop.calls.length;
 const started = performance.now();
-runner.notify(TEST_SHOP);
+await runner.notify(TEST_SHOP);
 await runner.idle();
 const writeWall = performance.now() - started;
 const writeCalls = shop.calls.slice(firstCall);
-const written = store.items(writeJob.id).filter((row) => row.state === 'written').length;
+const written = (await store.items(writeJob.id)).filter((row) => row.state === 'written').length;
 const points = writeCalls.reduce((total, call) => total + (call.actualCost ?? 0), 0);
 const correct = bulk.every((product) => {
   const now = shop.describeProduct(product.id);
@@ -167,6 +169,7 @@ console.log(
   `Admin API: ${writeCalls.length - writeCalls.filter((call) => call.throttled).length} calls answered, ${writeCalls.filter((call) => call.throttled).length} THROTTLED answers waited out, ${(points / 200).toFixed(1)} points per image written (actual cost), bound ${(points / 100 / (writeWall / 1000)).toFixed(2)} of the restore rate used`,
 );
 console.log(`every product ended with exactly its new image, its alt text and its variant: ${correct}`);
+await Promise.all([runner.close(), falRunner.close()]);
 await fal.close();
 await shop.close();
 process.exit(0);

@@ -2,19 +2,15 @@ import { type ChildProcess, spawn } from 'node:child_process';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { API_KEY, API_SECRET_KEY, setUpValidSession, TEST_SHOP } from '@shopify/shopify-api/test-helpers';
-import { DrizzleSessionStorageSQLite } from '@shopify/shopify-app-session-storage-drizzle';
 import { openDatabase } from '../app/db/database.server';
-import { sessionTable } from '../app/db/schema';
 
 export const packageRoot = fileURLToPath(new URL('..', import.meta.url));
 
 /** The test shop's offline session, as after an install, so the app never asks Shopify for a token. */
 export async function seedOfflineSession(databaseUrl: string): Promise<void> {
-  const database = openDatabase(databaseUrl);
-  await new DrizzleSessionStorageSQLite(database, sessionTable).storeSession(
-    setUpValidSession({ shop: TEST_SHOP }),
-  );
-  database.$client.close();
+  const database = await openDatabase(databaseUrl);
+  await database.sessionStorage.storeSession(setUpValidSession({ shop: TEST_SHOP }));
+  await database.close();
 }
 
 /**

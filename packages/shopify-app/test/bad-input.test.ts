@@ -29,7 +29,7 @@ describe('bad input', () => {
         originalVariantIds: [],
       });
       const { store, backdrop } = app.services;
-      const job = store.createJob({
+      const job = await store.createJob({
         shop: TEST_SHOP,
         operation: { kind: 'color', color: '#ffffff' },
         provider: 'local',
@@ -50,10 +50,11 @@ describe('bad input', () => {
           adminFor: () => Promise.reject(new Error('no Admin API call is needed to process')),
         }),
       });
-      runner.notify(TEST_SHOP);
+      await runner.start();
       await runner.idle();
+      await runner.close();
       const outcome = Object.fromEntries(
-        store.items(job.id).map((row) => [row.productTitle, [row.state, row.error]]),
+        (await store.items(job.id)).map((row) => [row.productTitle, [row.state, row.error]]),
       );
       expect(outcome).toEqual({
         Huge: ['failed', 'The image is larger than 20 MB, Shopify’s limit for product images'],

@@ -63,7 +63,7 @@ describe('products page', () => {
       ),
     );
     expect(result).toEqual({ error: expect.stringContaining('needs a provider') });
-    expect(app.services.store.jobs('test-shop.myshopify.com')).toEqual([]);
+    expect(await app.services.store.jobs('test-shop.myshopify.com')).toEqual([]);
   });
 });
 

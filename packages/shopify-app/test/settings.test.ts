@@ -64,7 +64,7 @@ describe('settings', () => {
   });
 
   it('a job page refuses an unknown decision and another shop’s job', async () => {
-    const job = app.services.store.createJob({
+    const job = await app.services.store.createJob({
       shop: 'test-shop.myshopify.com',
       operation: { kind: 'remove', background: 'transparent' },
       provider: 'local',
@@ -79,7 +79,7 @@ describe('settings', () => {
     ).toEqual({
       error: 'intent: must be one of approve, reject, regenerate, write, revert, retry; got "delete"',
     });
-    const other = app.services.store.createJob({
+    const other = await app.services.store.createJob({
       shop: 'other-shop.myshopify.com',
       operation: { kind: 'remove', background: 'transparent' },
       provider: 'local',

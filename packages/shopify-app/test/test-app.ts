@@ -28,9 +28,9 @@ export async function startTestApp(
     shop,
     products,
     shopify: shopifyServer,
-    services: services.appServices(),
+    services: await services.appServices(),
     async close() {
-      await services.appServices().runner.close();
+      await (await services.appServices()).runner.close({ handBack: true });
       await shop.close();
     },
   };

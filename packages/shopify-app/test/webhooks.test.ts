@@ -105,7 +105,7 @@ describe('webhooks', () => {
       ),
     ).toBe(200);
     expect(
-      app.services.store.items(job.id).map((item) => [item.productTitle, item.state, item.error]),
+      (await app.services.store.items(job.id)).map((item) => [item.productTitle, item.state, item.error]),
     ).toEqual([
       ['Notebook', 'pending', null],
       ['Ruby Mug', 'skipped', 'The product was deleted in Shopify'],
@@ -119,8 +119,8 @@ describe('webhooks', () => {
     expect(await status(() => route.action(routeArgs(webhook('app/uninstalled', payload))))).toBe(200);
     expect(await status(() => route.action(routeArgs(webhook('app/uninstalled', payload))))).toBe(200);
     expect(await app.shopify.sessionStorage.findSessionsByShop(TEST_SHOP)).toEqual([]);
-    expect(app.services.store.job(TEST_SHOP, job.id)?.state).toBe('stopped');
-    expect(app.services.store.items(job.id).map((item) => [item.state, item.error])).toEqual([
+    expect((await app.services.store.job(TEST_SHOP, job.id))?.state).toBe('stopped');
+    expect((await app.services.store.items(job.id)).map((item) => [item.state, item.error])).toEqual([
       ['skipped', 'The app was uninstalled'],
     ]);
   });
@@ -133,7 +133,7 @@ describe('webhooks', () => {
         route.action(routeArgs(webhook('shop/redact', { shop_id: 1, shop_domain: TEST_SHOP }))),
       ),
     ).toBe(200);
-    expect(app.services.store.jobs(TEST_SHOP)).toEqual([]);
+    expect(await app.services.store.jobs(TEST_SHOP)).toEqual([]);
     expect(await app.shopify.sessionStorage.findSessionsByShop(TEST_SHOP)).toEqual([]);
   });
 });

@@ -30,7 +30,7 @@ async function queuedWrite(titles: string[]) {
     titles.map((title) => productNamed(title).id),
     false,
   );
-  const job = store.createJob({
+  const job = await store.createJob({
     shop,
     operation: { kind: 'remove', background: 'transparent' },
     provider: 'local',
@@ -38,10 +38,10 @@ async function queuedWrite(titles: string[]) {
     items,
   });
   const png = Buffer.from(await readFixture('solidus_notebook.png'));
-  const rows = store.items(job.id);
+  const rows = await store.items(job.id);
   for (const row of rows)
-    store.update(row.id, { state: 'approved', resultBytes: png, resultContentType: 'image/png' });
-  store.transition(
+    await store.update(row.id, { state: 'approved', resultBytes: png, resultContentType: 'image/png' });
+  await store.transition(
     shop,
     rows.map((row) => row.id),
     ['approved'],
@@ -57,10 +57,11 @@ describe('write-back safety', () => {
     app.shop.injectUserErrors('productVariantsBulkUpdate', [
       { field: ['variants', '0', 'mediaId'], message: 'Media is still processing', code: 'INVALID_INPUT' },
     ]);
-    app.services.runner.notify(shop);
+    await app.services.runner.notify(shop);
     await app.services.runner.idle();
+    const written = await rows();
     const [mug, poster] = ['Ruby Mug', 'Cat Poster'].map((title) =>
-      rows().find((row) => row.productTitle === title),
+      written.find((row) => row.productTitle === title),
     );
     expect(mug).toMatchObject({
       state: 'failed',
@@ -93,7 +94,7 @@ describe('write-back safety', () => {
           async request(operation, variables) {
             const result = await inner.request(operation, variables);
             if (operation.includes('productUpdate')) {
-              stopping = firstRunner?.close();
+              stopping = firstRunner?.close({ handBack: true });
               throw new Error('the process died');
             }
             return result;
@@ -102,10 +103,10 @@ describe('write-back safety', () => {
       },
     });
     firstRunner = createInProcessJobRunner({ store, handle: dying });
-    firstRunner.notify(shop);
+    await firstRunner.start();
     await firstRunner.idle();
     await stopping;
-    expect(rows()[0]).toMatchObject({ state: 'writing', step: 'attaching' });
+    expect((await rows())[0]).toMatchObject({ state: 'writing', step: 'attaching' });
     expect(app.shop.calls.filter((call) => call.fields[0] === 'productUpdate')).toHaveLength(3);
 
     // The restarted process resumes it: it finds the media it attached instead of attaching again.
@@ -118,13 +119,15 @@ describe('write-back safety', () => {
         adminFor: () => api(),
       }),
     });
-    restarted.start();
+    await restarted.start();
     await restarted.idle();
-    expect(rows()[0]).toMatchObject({ state: 'written', step: 'written', error: null });
+    await restarted.close();
+    const [resumed] = await rows();
+    expect(resumed).toMatchObject({ state: 'written', step: 'written', error: null });
     expect(app.shop.calls.filter((call) => call.fields[0] === 'productUpdate')).toHaveLength(3);
     const after = app.shop.describeProduct(notebook.id);
     expect(after.media).toHaveLength(before.media.length);
-    expect(after.media[0]?.id).toBe(rows()[0]?.newMediaId);
+    expect(after.media[0]?.id).toBe(resumed?.newMediaId);
     expect(after.media[0]?.alt).toBe(before.media[0]?.alt);
   });
 
@@ -135,16 +138,16 @@ describe('write-back safety', () => {
       [productNamed('Espresso Cup').id, productNamed('Pickup Truck Model').id],
       false,
     );
-    const job = store.createJob({
+    const job = await store.createJob({
       shop,
       operation: { kind: 'color', color: '#f4f4f4' },
       provider: 'local',
       estimatedCostUsd: 0,
       items,
     });
-    const [first] = store.items(job.id);
+    const [first] = await store.items(job.id);
     // As a stopped process leaves it: claimed, attempt counted, no result.
-    expect(store.claim(shop, 'process')?.id).toBe(first?.id);
+    expect((await store.claimItem(first?.id ?? '', 'process'))?.id).toBe(first?.id);
     const processed: string[] = [];
     const runner = createInProcessJobRunner({
       store,
@@ -158,12 +161,15 @@ describe('write-back safety', () => {
         })(item, kind, signal);
       },
     });
-    runner.start();
+    await runner.start();
     await runner.idle();
+    await runner.close();
     expect(processed.sort()).toEqual(['Espresso Cup process', 'Pickup Truck Model process']);
-    expect(store.items(job.id).map((item) => [item.productTitle, item.state, item.attempts])).toEqual([
-      ['Espresso Cup', 'ready', 1],
-      ['Pickup Truck Model', 'ready', 1],
-    ]);
+    expect((await store.items(job.id)).map((item) => [item.productTitle, item.state, item.attempts])).toEqual(
+      [
+        ['Espresso Cup', 'ready', 1],
+        ['Pickup Truck Model', 'ready', 1],
+      ],
+    );
   });
 });

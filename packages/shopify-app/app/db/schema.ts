@@ -1,3 +1,4 @@
+import type { JobHandle } from '@backdrop/core';
 import { blob, index, integer, real, sqliteTable, text } from 'drizzle-orm/sqlite-core';
 
 /** Shopify sessions, in the shape @shopify/shopify-app-session-storage-drizzle 4 reads and writes. */
@@ -66,6 +67,8 @@ export const jobItemsTable = sqliteTable(
     originalAlt: text('original_alt'),
     originalPosition: integer('original_position').notNull(),
     originalVariantIds: text('original_variant_ids', { mode: 'json' }).$type<string[]>().notNull(),
+    /** The item's place in its job (items of one job share createdAt): work is queued in this order. */
+    sequence: integer('sequence').notNull().default(0),
     originalBytes: blob('original_bytes', { mode: 'buffer' }),
     originalContentType: text('original_content_type'),
     /** pending → processing → ready → approved | rejected → writing → written → reverting → reverted; failed; skipped. */
@@ -81,6 +84,11 @@ export const jobItemsTable = sqliteTable(
     /** Product media ids seen just before attaching, to find our new media after a restart. */
     mediaBeforeAttach: text('media_before_attach', { mode: 'json' }).$type<string[]>(),
     error: text('error'),
+    /** The paid provider job started for this item, saved at acceptance: a restart resumes it, never pays twice. */
+    providerHandle: text('provider_handle', { mode: 'json' }).$type<JobHandle>(),
+    /** The background job that carries the item's current work (its id on the job queue). */
+    queueJobId: text('queue_job_id'),
+    /** Times the item's work was taken by a runner; part of its queue job id, so a requeue is a new job. */
     attempts: integer('attempts').notNull().default(0),
     createdAt: integer('created_at', { mode: 'timestamp_ms' }).notNull(),
     updatedAt: integer('updated_at', { mode: 'timestamp_ms' }).notNull(),

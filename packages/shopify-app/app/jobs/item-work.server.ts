@@ -64,7 +64,7 @@ export function createItemWork(options: ItemWorkOptions): WorkHandler {
       throw error;
     });
     // Kept for revert: the original's exact bytes, even if its file is later deleted in Shopify.
-    store.update(item.id, {
+    await store.update(item.id, {
       originalBytes: Buffer.from(downloaded.bytes),
       originalContentType: downloaded.contentType ?? null,
     });
@@ -72,15 +72,19 @@ export function createItemWork(options: ItemWorkOptions): WorkHandler {
   }
 
   async function processItem(item: JobItemRow, signal: AbortSignal): Promise<void> {
-    const job = store.job(item.shop, item.jobId);
+    const job = await store.job(item.shop, item.jobId);
     if (!job) return;
-    const image = await originalBytes(item, signal);
+    // A paid provider job this item already started (before a restart or on a worker that died)
+    // is resumed, not started again; the original is only needed to start one.
+    const image = item.providerHandle ? undefined : await originalBytes(item, signal);
     const processed = await runOperation(options.backdrop, job.operation as OperationSettings, image, {
       provider: job.provider as ProviderChoice,
       seed: item.seed ?? undefined,
       signal,
+      savedHandle: item.providerHandle ?? undefined,
+      saveHandle: (handle) => store.update(item.id, { providerHandle: handle ?? null }),
     });
-    store.update(item.id, {
+    await store.update(item.id, {
       state: 'ready',
       resultBytes: Buffer.from(processed.bytes),
       resultContentType: processed.contentType,
@@ -95,7 +99,7 @@ export function createItemWork(options: ItemWorkOptions): WorkHandler {
     const api = await options.adminFor(item.shop);
     const writer = createMediaWriter({ api, fetch: options.fetch, pollIntervalMs: options.pollIntervalMs });
     const progress = {
-      save: async (changes: Partial<MediaSwap>) => store.update(item.id, changes),
+      save: (changes: Partial<MediaSwap>) => store.update(item.id, changes),
     };
     if (kind === 'write') {
       if (!item.resultBytes) throw new Error('There is no result to write back');
@@ -112,10 +116,10 @@ export function createItemWork(options: ItemWorkOptions): WorkHandler {
         },
         progress,
       );
-      store.update(item.id, { state: 'written', error: null });
+      await store.update(item.id, { state: 'written', error: null });
     } else {
       await writer.revert(swapOf(item), progress);
-      store.update(item.id, { state: 'reverted', error: null });
+      await store.update(item.id, { state: 'reverted', error: null });
     }
   }
 
@@ -124,11 +128,13 @@ export function createItemWork(options: ItemWorkOptions): WorkHandler {
       if (kind === 'process') await processItem(item, signal);
       else await writeItem(item, kind);
     } catch (error) {
-      // Stopped by a shutdown: the item stays in its work state and continues after the restart.
-      if (signal.aborted && String(signal.reason).includes('shutting down')) return;
+      // Stopped by a shutdown, the item stays in its work state and continues after the restart;
+      // cancelled by an uninstall, it was already skipped.
+      if (signal.aborted) return;
       const message = describeFailure(error);
-      if (kind === 'revert') store.update(item.id, { state: 'written', error: `Revert failed: ${message}` });
-      else store.update(item.id, { state: 'failed', error: message });
+      if (kind === 'revert')
+        await store.update(item.id, { state: 'written', error: `Revert failed: ${message}` });
+      else await store.update(item.id, { state: 'failed', error: message });
     }
   };
 }

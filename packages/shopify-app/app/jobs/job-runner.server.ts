@@ -1,131 +1,152 @@
+import type { JobProcessor, JobQueue, JobWorker } from '@backdrop/jobs';
+import { createInProcessJobs } from '@backdrop/jobs/in-process';
 import type { JobItemRow } from '../db/schema';
-import type { JobStore, WorkKind } from './job-store.server';
+import { type JobStore, type QueuedItem, type WorkKind, workKindOf } from './job-store.server';
 
 /**
- * Runs queued item work in the background. The app only talks to this interface, so the
- * in-process runner below can be swapped for a distributed one (BullMQ) without touching routes.
+ * Runs item work in the background on `@backdrop/jobs`: in this process by default, or on
+ * BullMQ with REDIS_URL, where any number of app instances enqueue and worker processes work.
+ * The database stays the truth about every item; a queue job only says "do this item's work".
  */
 export interface JobRunner {
-  /** Items of this shop were queued: take them when there is room. */
-  notify(shop: string): void;
-  /** Resumes what a previous process left running, then everything queued. */
-  start(): void;
-  /** Aborts the shop's running work (the app was uninstalled). */
-  stopShop(shop: string): void;
-  /** Resolves when nothing is running or queued (tests and benchmarks). */
+  /** Items of this shop were queued in the database: put them on the queue. */
+  notify(shop: string): Promise<void>;
+  /** Queues what the database says is waiting (and, in process, what a stop cut off). */
+  start(): Promise<void>;
+  /** Cancels the shop's queued and running work (the app was uninstalled). */
+  stopShop(shop: string): Promise<void>;
+  /** Resolves when no item waits or runs, in any process (tests and benchmarks). */
   idle(): Promise<void>;
-  close(): Promise<void>;
+  /**
+   * Stops working. By default the work in hand is finished first (a worker's SIGTERM); with
+   * `handBack` it is stopped where it is and left in its work state for whoever runs it next.
+   */
+  close(options?: { handBack?: boolean }): Promise<void>;
 }
 
-/** Does one item's work and records its outcome in the store. */
+/** Does one item's work and records its outcome in the store; returns early once `signal` aborts. */
 export type WorkHandler = (item: JobItemRow, kind: WorkKind, signal: AbortSignal) => Promise<void>;
 
-export interface InProcessJobRunnerOptions {
-  store: JobStore;
-  handle: WorkHandler;
-  /** Images processed at once per shop (default 2). Write-back and revert run one at a time per shop. */
-  processConcurrency?: number;
-  onError?: (error: unknown) => void;
+/** What a queue job carries: which item, and which of its work. */
+export interface ItemWork {
+  shop: string;
+  itemId: string;
+  kind: WorkKind;
 }
 
-type Lane = 'process' | 'media';
-const laneOf = (kind: WorkKind): Lane => (kind === 'process' ? 'process' : 'media');
+export type ItemQueue = JobQueue<ItemWork, void>;
 
-/** The embedded default: a queue over the jobs tables, in this process, bounded per shop. */
-export function createInProcessJobRunner(options: InProcessJobRunnerOptions): JobRunner {
-  const limits: Record<Lane, number> = { process: options.processConcurrency ?? 2, media: 1 };
-  const active = new Map<string, Record<Lane, number>>();
-  const controllers = new Map<string, Set<AbortController>>();
-  let running = 0;
-  let closed = false;
-  let idleWaiters: Array<() => void> = [];
+export interface JobRunnerOptions {
+  store: JobStore;
+  handle: WorkHandler;
+  /** Image processing, and writing to Shopify: separate queues with separate per-shop limits. */
+  queues: { process: ItemQueue; media: ItemQueue };
+  /** Run workers in this process (in process: yes; on Redis: the worker script). */
+  work: boolean;
+  /** Images one shop has processed at once, across every worker (default 2). Write-back and revert: one at a time per shop. */
+  processConcurrency?: number;
+  /** Jobs one worker process runs at once on each queue (default 8). */
+  workerConcurrency?: number;
+}
 
-  const activeOf = (shop: string) => {
-    let counts = active.get(shop);
-    if (!counts) {
-      counts = { process: 0, media: 0 };
-      active.set(shop, counts);
+const shutdown = new Error('The app is shutting down');
+
+/** A new queue job each time an item is queued again: `attempts` grows with every claim. */
+const queueJobIdOf = (item: QueuedItem, kind: WorkKind) => `${kind}.${item.id}.${item.attempts}`;
+
+export function createJobRunner(options: JobRunnerOptions): JobRunner {
+  const { store, queues } = options;
+  const running = new Set<AbortController>();
+  const workers: JobWorker[] = [];
+  let closing = false;
+
+  const queueOf = (kind: WorkKind) => (kind === 'process' ? queues.process : queues.media);
+
+  async function enqueue(items: readonly QueuedItem[]): Promise<void> {
+    for (const item of items) {
+      const kind = workKindOf(item.state);
+      if (!kind) continue;
+      const id = queueJobIdOf(item, kind);
+      await store.setQueueJob(item.id, id);
+      await queueOf(kind).enqueue({ shop: item.shop, itemId: item.id, kind }, { id, tenant: item.shop });
     }
-    return counts;
-  };
-
-  function settleIdle(): void {
-    if (running > 0) return;
-    if (options.store.shopsWithQueuedWork().some((shop) => !closed && hasRoom(shop))) return;
-    const waiters = idleWaiters;
-    idleWaiters = [];
-    for (const resolve of waiters) resolve();
   }
 
-  function hasRoom(shop: string): boolean {
-    const counts = activeOf(shop);
-    return counts.process < limits.process || counts.media < limits.media;
-  }
-
-  function run(item: JobItemRow, kind: WorkKind): void {
-    const lane = laneOf(kind);
-    activeOf(item.shop)[lane] += 1;
-    running += 1;
+  const processor: JobProcessor<ItemWork, void> = async (context) => {
+    const { itemId, kind } = context.data;
+    const item = await store.claimItem(itemId, kind);
+    if (!item) return; // done, skipped or moved on since it was queued
     const controller = new AbortController();
-    const shopControllers = controllers.get(item.shop) ?? new Set();
-    shopControllers.add(controller);
-    controllers.set(item.shop, shopControllers);
-    void options
-      .handle(item, kind, controller.signal)
-      .catch((error: unknown) => options.onError?.(error))
-      .finally(() => {
-        shopControllers.delete(controller);
-        activeOf(item.shop)[lane] -= 1;
-        running -= 1;
-        kick(item.shop);
-        settleIdle();
-      });
-  }
-
-  function kick(shop: string): void {
-    if (closed) return;
-    const counts = activeOf(shop);
-    for (const kind of ['write', 'revert', 'process'] as const) {
-      const lane = laneOf(kind);
-      while (counts[lane] < limits[lane]) {
-        const item = options.store.claim(shop, kind);
-        if (!item) break;
-        run(item, kind);
-      }
+    const forward = () => controller.abort(context.signal.reason);
+    context.signal.addEventListener('abort', forward, { once: true });
+    running.add(controller);
+    try {
+      await options.handle(item, kind, controller.signal);
+    } finally {
+      running.delete(controller);
+      context.signal.removeEventListener('abort', forward);
     }
-  }
-
-  const kindOfRunningState: Record<string, WorkKind> = {
-    processing: 'process',
-    writing: 'write',
-    reverting: 'revert',
+    if (controller.signal.reason === shutdown) {
+      // Handed back unfinished, the item still in its work state. On Redis the job stays
+      // locked to this stopping worker until the lock lapses and another takes it over; in
+      // process it goes back to waiting, and a restart queues it again from the database.
+      if (queueOf(kind).backend === 'redis') return new Promise<never>(() => undefined);
+      throw shutdown;
+    }
   };
 
   return {
-    notify: kick,
-    start() {
-      // One process owns the queue: whatever is in a work state was cut off by a stop; go on with it.
-      for (const item of options.store.interrupted()) {
-        const kind = kindOfRunningState[item.state];
-        if (kind) run(item, kind);
+    async notify(shop) {
+      await enqueue(await store.queuedItems(shop));
+    },
+
+    async start() {
+      if (options.work) {
+        const perProcess = options.workerConcurrency ?? 8;
+        workers.push(
+          queues.process.startWorker(processor, {
+            concurrency: perProcess,
+            tenantConcurrency: options.processConcurrency ?? 2,
+          }),
+          queues.media.startWorker(processor, { concurrency: perProcess, tenantConcurrency: 1 }),
+        );
       }
-      for (const shop of options.store.shopsWithQueuedWork()) kick(shop);
+      // In process, nothing else will go on with work a stop cut off: queue it again. On Redis
+      // the queue still holds those jobs and gives them to a worker once their lock lapses.
+      if (queues.process.backend === 'in-process') await enqueue(await store.interrupted());
+      await enqueue(await store.queuedItems());
     },
-    stopShop(shop) {
-      for (const controller of controllers.get(shop) ?? [])
-        controller.abort(new Error('The app was uninstalled'));
+
+    async stopShop(shop) {
+      for (const id of await store.queueJobsOf(shop)) {
+        const kind = id.split('.')[0] as WorkKind;
+        await queueOf(kind).cancel(id);
+      }
     },
-    idle() {
-      return new Promise<void>((resolve) => {
-        idleWaiters.push(resolve);
-        settleIdle();
-      });
+
+    async idle() {
+      while (!closing && ((await store.pendingWork()) > 0 || running.size > 0))
+        await new Promise((resolve) => setTimeout(resolve, 25));
     },
-    async close() {
-      closed = true;
-      for (const shopControllers of controllers.values())
-        for (const controller of shopControllers) controller.abort(new Error('The app is shutting down'));
-      if (running > 0) await new Promise<void>((resolve) => idleWaiters.push(resolve));
+
+    async close(closeOptions = {}) {
+      if (closing) return;
+      closing = true;
+      if (closeOptions.handBack) for (const controller of running) controller.abort(shutdown);
+      await Promise.all(workers.map((worker) => worker.close({ force: closeOptions.handBack })));
+      await Promise.all([queues.process.close(), queues.media.close()]);
     },
   };
 }
+
+/** The embedded default: both queues in this process's memory, the database keeping the truth. */
+export function createInProcessJobRunner(options: Omit<JobRunnerOptions, 'queues' | 'work'>): JobRunner {
+  return createJobRunner({
+    ...options,
+    work: true,
+    queues: { process: createInProcessJobs<ItemWork, void>(), media: createInProcessJobs<ItemWork, void>() },
+  });
+}
+
+/** True when work stopped because the process is stopping, not because it failed. */
+export const isShutdown = (reason: unknown) => reason === shutdown;

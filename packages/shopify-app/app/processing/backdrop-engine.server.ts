@@ -5,9 +5,11 @@ import {
   estimateCostUsd,
   findPrice,
   isBackdropError,
+  type JobHandle,
 } from '@backdrop/core/node';
 import { createFal } from '@backdrop/fal-adapter';
 import { createInferenceSh } from '@backdrop/inferencesh-adapter';
+import { runProviderJob } from '@backdrop/jobs';
 import { createLocal } from '@backdrop/local-adapter';
 import type { OperationSettings, ProviderChoice } from './operation-settings';
 
@@ -51,42 +53,76 @@ function providerOf(choice: ProviderChoice): string | undefined {
   return choice === 'auto' ? undefined : choice;
 }
 
-/** Runs one operation on one image through core (validation, routing, retries live there). */
+/**
+ * Runs one operation on one image through core (validation, routing, retries live there) as a
+ * provider job that is never paid for twice: a `savedHandle` is resumed instead of starting
+ * anew, and a paid job's handle goes to `saveHandle` the moment the provider accepts it.
+ */
 export async function runOperation(
   backdrop: Backdrop,
   settings: OperationSettings,
-  image: Uint8Array,
-  options: { provider: ProviderChoice; seed?: number | undefined; signal?: AbortSignal },
+  image: Uint8Array | undefined,
+  options: {
+    provider: ProviderChoice;
+    seed?: number | undefined;
+    signal: AbortSignal;
+    savedHandle?: JobHandle | undefined;
+    saveHandle?: (handle: JobHandle | undefined) => Promise<void>;
+  },
 ): Promise<ProcessedImage> {
-  const common = {
-    image: new Blob([new Uint8Array(image)]),
-    provider: providerOf(options.provider),
-    signal: options.signal,
-  };
-  const result =
-    settings.kind === 'remove' && settings.background === 'transparent'
-      ? await backdrop.removeBackground(common)
+  const start = () => {
+    if (!image) throw new Error('The original image is needed to start a job');
+    const common = {
+      image: new Blob([new Uint8Array(image)]),
+      provider: providerOf(options.provider),
+      signal: options.signal,
+    };
+    return settings.kind === 'remove' && settings.background === 'transparent'
+      ? backdrop.startRemoveBackground(common)
       : settings.kind === 'remove'
-        ? await backdrop.replaceBackground({ ...common, backgroundColor: '#ffffff' })
+        ? backdrop.startReplaceBackground({ ...common, backgroundColor: '#ffffff' })
         : settings.kind === 'color'
-          ? await backdrop.replaceBackground({ ...common, backgroundColor: settings.color as `#${string}` })
+          ? backdrop.startReplaceBackground({ ...common, backgroundColor: settings.color as `#${string}` })
           : settings.kind === 'prompt'
-            ? await backdrop.replaceBackground({
+            ? backdrop.startReplaceBackground({
                 ...common,
                 prompt: settings.prompt,
                 negativePrompt: settings.negativePrompt,
                 seed: options.seed ?? settings.seed,
               })
-            : await backdrop.replaceBackground({ ...common, referenceImage: settings.referenceImage });
+            : backdrop.startReplaceBackground({ ...common, referenceImage: settings.referenceImage });
+  };
+  let handleKept = options.savedHandle !== undefined;
+  const saveHandle = async (handle: JobHandle | undefined) => {
+    handleKept = handle !== undefined;
+    await options.saveHandle?.(handle);
+  };
+  const result = await runProviderJob({
+    backdrop,
+    start,
+    context: {
+      id: '',
+      data: undefined,
+      tenant: undefined,
+      attempt: 1,
+      signal: options.signal,
+      savedHandle: options.savedHandle,
+      saveHandle,
+      reportProgress: async () => undefined,
+    },
+  });
   const output = result.outputs[0];
   if (!output) throw new Error(`${result.provider} returned no image`);
-  return {
+  const processed = {
     bytes: await output.bytes(),
     contentType: output.contentType ?? 'image/png',
     provider: result.provider,
     seed: result.seed,
     costUsd: result.estimatedCostUsd,
   };
+  // Its result is in hand: a later run of this item (a retry, a new seed) is a new job.
+  if (handleKept) await saveHandle(undefined);
+  return processed;
 }
 
 /** The cost shown before a job starts: the chosen provider's published price times the images. */

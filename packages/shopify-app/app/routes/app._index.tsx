@@ -7,17 +7,14 @@ import { authenticate } from '../shopify.server';
 
 export const loader = async ({ request }: LoaderFunctionArgs) => {
   const { session } = await authenticate.admin(request);
-  const { store } = appServices();
-  const jobs = store.jobs(session.shop);
-  const counts = store.itemCounts(jobs.map((job) => job.id));
+  const { store } = await appServices();
+  const jobs = await store.jobs(session.shop);
+  const counts = await store.itemCounts(jobs.map((job) => job.id));
+  const errors = await store.itemErrors(jobs.map((job) => job.id));
   return {
     jobs: jobs.map((job) => {
       const jobCounts = counts.get(job.id) ?? {};
       const { costUsd = 0, ...states } = jobCounts;
-      const errors = store
-        .items(job.id)
-        .filter((item) => item.error)
-        .map((item) => `${item.productTitle}: ${item.error}`);
       return {
         id: job.id,
         state: job.state,
@@ -27,7 +24,7 @@ export const loader = async ({ request }: LoaderFunctionArgs) => {
         states,
         costUsd,
         estimatedCostUsd: job.estimatedCostUsd,
-        errors,
+        errors: errors.get(job.id) ?? [],
       };
     }),
   };

@@ -11,11 +11,11 @@ import { authenticate } from '../shopify.server';
 
 export const loader = async ({ request, params }: LoaderFunctionArgs) => {
   const { session } = await authenticate.admin(request);
-  const { store } = appServices();
-  const job = store.job(session.shop, params.id ?? '');
+  const { store } = await appServices();
+  const job = await store.job(session.shop, params.id ?? '');
   if (!job) throw new Response('No such job', { status: 404 });
   const secret = readEnvironment().apiSecretKey;
-  const items = store.items(job.id).map((item) => ({
+  const items = (await store.items(job.id)).map((item) => ({
     id: item.id,
     productTitle: item.productTitle,
     position: item.originalPosition + 1,
@@ -54,23 +54,23 @@ export const action = async ({ request, params }: ActionFunctionArgs) => {
   const { session } = await authenticate.admin(request);
   const form = await request.formData();
   const intent = String(form.get('intent') ?? '');
-  const { store, runner } = appServices();
-  const job = store.job(session.shop, params.id ?? '');
+  const { store, runner } = await appServices();
+  const job = await store.job(session.shop, params.id ?? '');
   if (!job) throw new Response('No such job', { status: 404 });
   const decision = decisions[intent];
   if (!decision)
     return { error: `intent: must be one of ${Object.keys(decisions).join(', ')}; got "${intent}"` };
   const chosen = form.getAll('itemId').map(String);
-  const items = store.items(job.id);
+  const items = await store.items(job.id);
   const itemIds = chosen.length > 0 ? chosen : items.map((item) => item.id);
   // Approve all only takes what is ready: rejected items stay rejected.
   const from = intent === 'approve' && chosen.length === 0 ? (['ready'] as ItemState[]) : decision.from;
   const extra =
     intent === 'regenerate'
-      ? { seed: Math.floor(Math.random() * 2 ** 31), resultBytes: null, error: null }
+      ? { seed: Math.floor(Math.random() * 2 ** 31), resultBytes: null, error: null, providerHandle: null }
       : {};
-  const moved = store.transition(session.shop, itemIds, from, decision.to, extra);
-  if (decision.work && moved > 0) runner.notify(session.shop);
+  const moved = await store.transition(session.shop, itemIds, from, decision.to, extra);
+  if (decision.work && moved > 0) await runner.notify(session.shop);
   return { moved };
 };
 

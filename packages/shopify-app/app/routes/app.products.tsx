@@ -40,8 +40,8 @@ export const loader = async ({ request }: LoaderFunctionArgs) => {
     after: url.searchParams.get('after') ?? undefined,
     before: url.searchParams.get('before') ?? undefined,
   });
-  const settings = readShopSettings(database(), session.shop);
-  const { backdrop } = appServices();
+  const settings = await readShopSettings(await database(), session.shop);
+  const { backdrop } = await appServices();
   // Price per image for each operation, with the shop's default provider: shown before starting.
   const prices = Object.fromEntries(
     operationChoices.map((choice) => [
@@ -57,7 +57,7 @@ export const action = async ({ request }: ActionFunctionArgs) => {
   const form = await request.formData();
   const productIds = form.getAll('productId').map(String).filter(Boolean);
   if (productIds.length === 0) return { error: 'productId: choose at least one product' };
-  const settings = readShopSettings(database(), session.shop);
+  const settings = await readShopSettings(await database(), session.shop);
   if (!form.get('operation')) form.set('operation', settings.operation);
   let operation: OperationSettings;
   try {
@@ -71,17 +71,17 @@ export const action = async ({ request }: ActionFunctionArgs) => {
   const api = createAdminApi({ shop: session.shop, graphql: admin.graphql });
   const items = await itemsForProducts(api, productIds, allImages);
   if (items.length === 0) return { error: 'productId: the chosen products have no images' };
-  const { store, runner, backdrop } = appServices();
+  const { store, runner, backdrop } = await appServices();
   const estimate = estimateJobCost(backdrop, operation, provider as never, items.length);
   if (estimate.provider === undefined) return { error: estimate.reason };
-  const job = store.createJob({
+  const job = await store.createJob({
     shop: session.shop,
     operation,
     provider,
     estimatedCostUsd: estimate.usd,
     items,
   });
-  runner.notify(session.shop);
+  await runner.notify(session.shop);
   return redirect(`/app/jobs/${job.id}`);
 };
 

@@ -11,16 +11,16 @@ import { authenticate } from '../shopify.server';
 export const loader = async ({ request }: LoaderFunctionArgs) => {
   const { session } = await authenticate.admin(request);
   return {
-    settings: readShopSettings(database(), session.shop),
+    settings: await readShopSettings(await database(), session.shop),
     // Which providers the server has keys for (names only: a key never reaches the browser).
-    providers: appServices().backdrop.providers.map((provider) => provider.provider),
+    providers: (await appServices()).backdrop.providers.map((provider) => provider.provider),
   };
 };
 
 export const action = async ({ request }: ActionFunctionArgs) => {
   const { session } = await authenticate.admin(request);
   try {
-    saveShopSettings(database(), session.shop, parseShopSettings(await request.formData()));
+    await saveShopSettings(await database(), session.shop, parseShopSettings(await request.formData()));
     return { saved: true as const };
   } catch (error) {
     return { error: error instanceof Error ? error.message : String(error) };

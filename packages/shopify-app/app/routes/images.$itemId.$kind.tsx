@@ -2,7 +2,6 @@ import { eq } from 'drizzle-orm';
 import type { LoaderFunctionArgs } from 'react-router';
 import { readEnvironment } from '../config.server';
 import { database } from '../db/app-database.server';
-import { jobItemsTable } from '../db/schema';
 import { verifyImageLink } from '../media/image-links.server';
 
 /** An item's kept original or its result, behind a signed link (see image-links.server.ts). */
@@ -10,7 +9,8 @@ export const loader = async ({ request, params }: LoaderFunctionArgs) => {
   const { itemId = '', kind = '' } = params;
   if (!verifyImageLink(readEnvironment().apiSecretKey, itemId, kind, new URL(request.url)))
     return new Response('This image link is invalid or has expired', { status: 403 });
-  const item = database().select().from(jobItemsTable).where(eq(jobItemsTable.id, itemId)).get();
+  const { db, tables } = await database();
+  const [item] = await db.select().from(tables.jobItemsTable).where(eq(tables.jobItemsTable.id, itemId));
   const bytes = kind === 'result' ? item?.resultBytes : item?.originalBytes;
   const contentType = kind === 'result' ? item?.resultContentType : item?.originalContentType;
   if (!bytes) return new Response('Not found', { status: 404 });

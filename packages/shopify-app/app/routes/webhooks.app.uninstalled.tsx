@@ -7,8 +7,9 @@ export const action = async ({ request }: ActionFunctionArgs) => {
   const { shop } = await authenticate.webhook(request);
   const sessions = await sessionStorage.findSessionsByShop(shop);
   if (sessions.length > 0) await sessionStorage.deleteSessions(sessions.map((session) => session.id));
-  const { store, runner } = appServices();
-  store.stopShop(shop, 'The app was uninstalled');
-  runner.stopShop(shop);
+  const { store, runner } = await appServices();
+  // The queue jobs first (the store's stop forgets which were running), then the items.
+  await runner.stopShop(shop);
+  await store.stopShop(shop, 'The app was uninstalled');
   return new Response();
 };

@@ -6,6 +6,6 @@ import { authenticate } from '../shopify.server';
 export const action = async ({ request }: ActionFunctionArgs) => {
   const { shop, payload } = await authenticate.webhook(request);
   const id = (payload as { id?: number | string }).id;
-  if (id !== undefined) appServices().store.skipProduct(shop, `gid://shopify/Product/${id}`);
+  if (id !== undefined) await (await appServices()).store.skipProduct(shop, `gid://shopify/Product/${id}`);
   return new Response();
 };

@@ -1,12 +1,13 @@
 import { eq } from 'drizzle-orm';
 import type { AppDatabase } from '../db/database.server';
-import { type ShopSettingsRow, sessionTable, shopSettingsTable } from '../db/schema';
+import type { ShopSettingsRow } from '../db/schema';
 import { operationChoices, type ProviderChoice, providerChoices } from '../processing/operation-settings';
 
 export type ShopSettings = Omit<ShopSettingsRow, 'shop' | 'updatedAt'>;
 
-export function readShopSettings(database: AppDatabase, shop: string): ShopSettings {
-  const row = database.select().from(shopSettingsTable).where(eq(shopSettingsTable.shop, shop)).get();
+export async function readShopSettings(database: AppDatabase, shop: string): Promise<ShopSettings> {
+  const { shopSettingsTable } = database.tables;
+  const [row] = await database.db.select().from(shopSettingsTable).where(eq(shopSettingsTable.shop, shop));
   return row
     ? {
         provider: row.provider,
@@ -31,17 +32,22 @@ export function parseShopSettings(form: FormData): ShopSettings {
   return { provider, operation, color, includeAllImages };
 }
 
-export function saveShopSettings(database: AppDatabase, shop: string, settings: ShopSettings): void {
+export async function saveShopSettings(
+  database: AppDatabase,
+  shop: string,
+  settings: ShopSettings,
+): Promise<void> {
+  const { shopSettingsTable } = database.tables;
   const values = { ...settings, shop, updatedAt: new Date() };
-  database
+  await database.db
     .insert(shopSettingsTable)
     .values(values)
-    .onConflictDoUpdate({ target: shopSettingsTable.shop, set: values })
-    .run();
+    .onConflictDoUpdate({ target: shopSettingsTable.shop, set: values });
 }
 
 /** shop/redact: settings and any session left. */
-export function deleteShopData(database: AppDatabase, shop: string): void {
-  database.delete(shopSettingsTable).where(eq(shopSettingsTable.shop, shop)).run();
-  database.delete(sessionTable).where(eq(sessionTable.shop, shop)).run();
+export async function deleteShopData(database: AppDatabase, shop: string): Promise<void> {
+  const { shopSettingsTable, sessionTable } = database.tables;
+  await database.db.delete(shopSettingsTable).where(eq(shopSettingsTable.shop, shop));
+  await database.db.delete(sessionTable).where(eq(sessionTable.shop, shop));
 }
