@@ -11,6 +11,9 @@ import {
 } from './job-types.js';
 import { createRateWindow } from './rate-window.js';
 import { createRetryPolicy, failureOf, type JobRetryOptions } from './retry-policy.js';
+import { createTenantRateWindows } from './tenant-rate-windows.js';
+import { createWakeTimer } from './wake-timer.js';
+import { checkWorkerOptions } from './worker-options.js';
 
 export interface InProcessJobsOptions {
   retry?: JobRetryOptions | undefined;
@@ -45,8 +48,10 @@ export function createInProcessJobs<Data, Result>(
   const order: string[] = [];
   const workers = new Set<WorkerSlot<Data, Result>>();
   const watchers = new Set<() => void>();
-  const rateWindows = new Map<WorkerSlot<Data, Result>, ReturnType<typeof createRateWindow>>();
-  let pumpTimer: NodeJS.Timeout | undefined;
+  // Shared by every worker, as Redis shares them: the limits hold across workers.
+  const queueStarts = createRateWindow();
+  const tenantStarts = createTenantRateWindows();
+  const wakeTimer = createWakeTimer(() => pump());
 
   const changed = () => {
     for (const watcher of [...watchers]) watcher();
@@ -59,34 +64,54 @@ export function createInProcessJobs<Data, Result>(
     return count;
   };
 
-  function nextFor(worker: WorkerSlot<Data, Result>): Entry<Data, Result> | undefined {
-    const limit = worker.options.tenantConcurrency;
+  /**
+   * The first waiting job whose tenant may start one now. A tenant at its limit is skipped, not
+   * waited for, so its backlog never holds up other tenants; `wakeInMs` is when the earliest
+   * skipped tenant's rate window frees (a concurrency slot frees when a job ends, which pumps).
+   */
+  function nextFor(
+    worker: WorkerSlot<Data, Result>,
+    now: number,
+  ): { entry?: Entry<Data, Result>; wakeInMs?: number } {
+    const { tenantConcurrency, tenantRateLimit } = worker.options;
+    const skippedTenants = new Set<string>();
+    let wakeInMs: number | undefined;
     for (const id of order) {
       const entry = entries.get(id);
       if (entry?.record.state !== 'waiting') continue;
-      if (
-        limit === undefined ||
-        entry.record.tenant === undefined ||
-        activeOfTenant(entry.record.tenant) < limit
-      )
-        return entry;
+      const tenant = entry.record.tenant;
+      if (tenant === undefined) return { entry };
+      if (skippedTenants.has(tenant)) continue;
+      if (tenantConcurrency !== undefined && activeOfTenant(tenant) >= tenantConcurrency) {
+        skippedTenants.add(tenant);
+        continue;
+      }
+      const waitMs = tenantRateLimit ? tenantStarts.waitMs(tenant, tenantRateLimit, now) : 0;
+      if (waitMs === 0) return { entry };
+      skippedTenants.add(tenant);
+      wakeInMs = Math.min(wakeInMs ?? waitMs, waitMs);
     }
-    return undefined;
+    return { wakeInMs };
   }
 
   function pump(): void {
     for (const worker of workers) {
-      const window = rateWindows.get(worker);
+      const { rateLimit, tenantRateLimit } = worker.options;
       while (!worker.closing && worker.active.size < (worker.options.concurrency ?? 1)) {
-        const waitMs = window?.waitMs() ?? 0;
-        if (waitMs > 0) {
-          clearTimeout(pumpTimer);
-          pumpTimer = setTimeout(pump, waitMs);
+        const now = Date.now();
+        const { entry, wakeInMs } = nextFor(worker, now);
+        if (!entry) {
+          if (wakeInMs !== undefined) wakeTimer.wakeIn(wakeInMs);
           break;
         }
-        const entry = nextFor(worker);
-        if (!entry) break;
-        window?.record();
+        const queueWaitMs = rateLimit ? queueStarts.waitMs(rateLimit, now) : 0;
+        if (queueWaitMs > 0) {
+          wakeTimer.wakeIn(queueWaitMs);
+          break;
+        }
+        if (rateLimit) queueStarts.record(now);
+        const { tenant } = entry.record;
+        if (tenantRateLimit && tenant !== undefined) tenantStarts.record(tenant, tenantRateLimit, now);
         void run(worker, entry);
       }
     }
@@ -227,6 +252,7 @@ export function createInProcessJobs<Data, Result>(
     },
 
     startWorker(processor, workerOptions = {}) {
+      checkWorkerOptions(workerOptions);
       const worker: WorkerSlot<Data, Result> = {
         processor,
         options: workerOptions,
@@ -235,7 +261,6 @@ export function createInProcessJobs<Data, Result>(
         idle: [],
       };
       workers.add(worker);
-      if (workerOptions.rateLimit) rateWindows.set(worker, createRateWindow(workerOptions.rateLimit));
       queueMicrotask(pump);
       const handle: JobWorker = {
         async close(closeOptions = {}) {
@@ -250,7 +275,6 @@ export function createInProcessJobs<Data, Result>(
           }
           if (worker.active.size > 0) await new Promise<void>((resolve) => worker.idle.push(resolve));
           workers.delete(worker);
-          rateWindows.delete(worker);
           pump();
         },
       };
@@ -258,7 +282,7 @@ export function createInProcessJobs<Data, Result>(
     },
 
     async close() {
-      clearTimeout(pumpTimer);
+      wakeTimer.cancel();
       for (const entry of entries.values()) clearTimeout(entry.retryTimer);
     },
   };

@@ -13,5 +13,6 @@ export type {
   JobState,
   JobWorker,
   JobWorkerOptions,
+  RateLimit,
 } from './job-types.js';
 export { isPaidJob, type ProviderJobOptions, runProviderJob } from './run-provider-job.js';

@@ -35,7 +35,7 @@ export interface JobRecord<Data, Result> {
 export interface EnqueueOptions {
   /** A stable id makes enqueueing idempotent: a job with the same id is not added twice. */
   id?: string | undefined;
-  /** Whose job it is, for per-tenant concurrency. */
+  /** Whose job it is, for per-tenant concurrency and rate limits. */
   tenant?: string | undefined;
 }
 
@@ -57,13 +57,26 @@ export interface JobContext<Data> {
 
 export type JobProcessor<Data, Result> = (context: JobContext<Data>) => Promise<Result>;
 
+/** At most `max` job starts in `durationMs` (both positive integers). */
+export interface RateLimit {
+  max: number;
+  durationMs: number;
+}
+
+/** Give every worker of a queue the same limits: each enforces its own against the shared counts. */
 export interface JobWorkerOptions {
   /** Jobs this worker runs at once (default 1). */
   concurrency?: number | undefined;
   /** Jobs one tenant may have active at once across every worker (default: no limit). */
   tenantConcurrency?: number | undefined;
   /** At most `max` job starts per `durationMs`, across every worker (default: no limit). */
-  rateLimit?: { max: number; durationMs: number } | undefined;
+  rateLimit?: RateLimit | undefined;
+  /**
+   * At most `max` job starts per tenant in any `durationMs`, across every worker (default: no
+   * limit). A job over its tenant's limit waits without spending an attempt while other tenants'
+   * jobs go on; jobs without a tenant are not limited by it.
+   */
+  tenantRateLimit?: RateLimit | undefined;
 }
 
 export interface JobWorker {

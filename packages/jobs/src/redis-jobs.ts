@@ -13,7 +13,8 @@ import type {
 } from './job-types.js';
 import { redisOptionsFromUrl } from './redis-connection.js';
 import { createRetryPolicy, failureOf, type JobRetryOptions } from './retry-policy.js';
-import { createTenantSlots } from './tenant-slots.js';
+import { createTenantGate } from './tenant-gate.js';
+import { checkWorkerOptions } from './worker-options.js';
 
 export interface RedisJobsOptions {
   /** `redis://[user:password@]host:port[/db]` (the REDIS_URL). */
@@ -91,7 +92,7 @@ export function createRedisJobs<Data, Result>(options: RedisJobsOptions): RedisJ
       removeOnFail: { age: 7 * 24 * 3600 },
     },
   });
-  // Cancel marks and tenant slots: plain keys beside BullMQ's, under the same prefix.
+  // Cancel marks and per-tenant limits: plain keys beside BullMQ's, under the same prefix.
   const control = new Redis(connection);
   const cancelKey = (id: string) => `${keyPrefix}:cancelled:${id}`;
   const workers = new Set<Worker>();
@@ -130,14 +131,13 @@ export function createRedisJobs<Data, Result>(options: RedisJobsOptions): RedisJ
     processor: JobProcessor<Data, Result>,
     workerOptions: JobWorkerOptions = {},
   ): JobWorker {
-    const slots =
-      workerOptions.tenantConcurrency === undefined
-        ? undefined
-        : createTenantSlots(control, {
-            keyPrefix,
-            limit: workerOptions.tenantConcurrency,
-            leaseMs: stallIntervalMs,
-          });
+    checkWorkerOptions(workerOptions);
+    const tenantGate = createTenantGate(control, {
+      keyPrefix,
+      leaseMs: stallIntervalMs,
+      tenantConcurrency: workerOptions.tenantConcurrency,
+      tenantRateLimit: workerOptions.tenantRateLimit,
+    });
     const worker = new Worker<StoredJob<Data>, Result>(
       name,
       async (job, token) => {
@@ -147,9 +147,10 @@ export function createRedisJobs<Data, Result>(options: RedisJobsOptions): RedisJ
         if (await control.exists(cancelKey(id)))
           throw new UnrecoverableError(encodeFailure(failureOf(aborted)));
         const tenant = stored.tenant;
-        if (slots && tenant !== undefined && !(await slots.acquire(tenant, id))) {
-          // The tenant has its share running: try again shortly, without spending an attempt.
-          await job.moveToDelayed(Date.now() + 1_000, token);
+        const waitMs = tenantGate && tenant !== undefined ? await tenantGate.enter(tenant, id) : 0;
+        if (waitMs > 0) {
+          // The tenant is at its limit: try again once it may start, without spending an attempt.
+          await job.moveToDelayed(Date.now() + waitMs, token);
           throw new DelayedError();
         }
         const controller = new AbortController();
@@ -160,7 +161,7 @@ export function createRedisJobs<Data, Result>(options: RedisJobsOptions): RedisJ
               if (cancelled) controller.abort(aborted);
             })
             .catch(() => undefined);
-          if (slots && tenant !== undefined) slots.renew(tenant, id).catch(() => undefined);
+          if (tenantGate && tenant !== undefined) tenantGate.renew(tenant, id).catch(() => undefined);
         }, 1_000);
         try {
           return await processor({
@@ -185,7 +186,7 @@ export function createRedisJobs<Data, Result>(options: RedisJobsOptions): RedisJ
           throw new RetryableJobError(encodeFailure(failure), delayMs);
         } finally {
           clearInterval(watch);
-          if (slots && tenant !== undefined) await slots.release(tenant, id).catch(() => undefined);
+          if (tenantGate && tenant !== undefined) await tenantGate.leave(tenant, id).catch(() => undefined);
         }
       },
       {
