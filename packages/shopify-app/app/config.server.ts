@@ -22,10 +22,18 @@ export interface AppEnvironment {
   redisUrl: string | undefined;
   /** Prefix of the app's Redis keys (default `backdrop`): several apps or test runs can share one Redis. */
   queuePrefix: string | undefined;
+  /** How long a dead worker's job stays locked before another takes it over (BACKDROP_STALL_TIMEOUT_MS; default 30 s). */
+  stallTimeoutMs: number | undefined;
   /** Send Admin API calls to this origin instead of https://<shop> (the fake shop in the demo and tests). */
   adminApiOrigin: string | undefined;
   falKey: string | undefined;
   inferenceApiKey: string | undefined;
+  /** The team's fal server proxy, as the CLI takes it (BACKDROP_FAL_PROXY_URL). */
+  falProxyUrl: string | undefined;
+  /** inference.sh's API origin (BACKDROP_INFERENCE_BASE_URL; tests point it at the emulator). */
+  inferenceBaseUrl: string | undefined;
+  /** Hosts whose private addresses results may come from (BACKDROP_ALLOW_PRIVATE_ADDRESSES, comma-separated). */
+  allowPrivateAddresses: string[];
 }
 
 export function readEnvironment(environment: NodeJS.ProcessEnv = process.env): AppEnvironment {
@@ -37,8 +45,17 @@ export function readEnvironment(environment: NodeJS.ProcessEnv = process.env): A
     databaseUrl: environment.DATABASE_URL || 'file:data/backdrop.sqlite',
     redisUrl: environment.REDIS_URL || undefined,
     queuePrefix: environment.BACKDROP_QUEUE_PREFIX || undefined,
+    stallTimeoutMs: environment.BACKDROP_STALL_TIMEOUT_MS
+      ? Number(environment.BACKDROP_STALL_TIMEOUT_MS)
+      : undefined,
     adminApiOrigin: environment.SHOPIFY_ADMIN_API_ORIGIN || undefined,
     falKey: environment.FAL_KEY || undefined,
     inferenceApiKey: environment.INFERENCE_API_KEY || undefined,
+    falProxyUrl: environment.BACKDROP_FAL_PROXY_URL || undefined,
+    inferenceBaseUrl: environment.BACKDROP_INFERENCE_BASE_URL || undefined,
+    allowPrivateAddresses: (environment.BACKDROP_ALLOW_PRIVATE_ADDRESSES ?? '')
+      .split(',')
+      .map((entry) => entry.trim())
+      .filter(Boolean),
   };
 }

@@ -1,5 +1,5 @@
 import { createAdminApi } from './admin/admin-api.server';
-import { readEnvironment } from './config.server';
+import { type AppEnvironment, readEnvironment } from './config.server';
 import { database } from './db/app-database.server';
 import { createItemWork } from './jobs/item-work.server';
 import {
@@ -19,11 +19,16 @@ export interface Services {
 }
 
 /** The queues on Redis (BullMQ, loaded only then): shared by every app instance and worker. */
-async function createRedisQueues(redisUrl: string, prefix: string | undefined) {
+export async function createRedisQueues(environment: AppEnvironment & { redisUrl: string }) {
   const { createRedisJobs } = await import('@backdrop/jobs');
+  const common = {
+    url: environment.redisUrl,
+    prefix: environment.queuePrefix,
+    stallIntervalMs: environment.stallTimeoutMs,
+  };
   return {
-    process: createRedisJobs<ItemWork, void>({ url: redisUrl, prefix, name: 'shopify-process' }),
-    media: createRedisJobs<ItemWork, void>({ url: redisUrl, prefix, name: 'shopify-media' }),
+    process: createRedisJobs<ItemWork, void>({ ...common, name: 'shopify-process' }),
+    media: createRedisJobs<ItemWork, void>({ ...common, name: 'shopify-media' }),
   };
 }
 
@@ -41,6 +46,9 @@ export function appServices(options: { role?: 'web' | 'worker' } = {}): Promise<
     const backdrop = createEngine({
       falKey: environment.falKey,
       inferenceApiKey: environment.inferenceApiKey,
+      falProxyUrl: environment.falProxyUrl,
+      inferenceBaseUrl: environment.inferenceBaseUrl,
+      allowPrivateAddresses: environment.allowPrivateAddresses,
     });
     const imageHosts = [
       'cdn.shopify.com',
@@ -59,7 +67,7 @@ export function appServices(options: { role?: 'web' | 'worker' } = {}): Promise<
       ? createJobRunner({
           store,
           handle,
-          queues: await createRedisQueues(environment.redisUrl, environment.queuePrefix),
+          queues: await createRedisQueues({ ...environment, redisUrl: environment.redisUrl }),
           work: options.role === 'worker',
         })
       : createInProcessJobRunner({ store, handle });

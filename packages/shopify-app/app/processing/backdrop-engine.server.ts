@@ -16,6 +16,8 @@ import type { OperationSettings, ProviderChoice } from './operation-settings';
 export interface EngineOptions {
   falKey?: string | undefined;
   inferenceApiKey?: string | undefined;
+  falProxyUrl?: string | undefined;
+  inferenceBaseUrl?: string | undefined;
   /** Adapters to use instead (tests point them at the emulators). */
   adapters?: readonly BackdropAdapter[];
   /** Hosts whose private addresses results may come from (the emulators' loopback, in tests). */
@@ -30,8 +32,12 @@ export function createEngine(options: EngineOptions): Backdrop {
   const providers: BackdropAdapter[] = options.adapters
     ? [...options.adapters]
     : [
-        ...(options.falKey ? [createFal({ credentials: options.falKey })] : []),
-        ...(options.inferenceApiKey ? [createInferenceSh({ apiKey: options.inferenceApiKey })] : []),
+        ...(options.falKey || options.falProxyUrl
+          ? [createFal({ credentials: options.falKey, proxyUrl: options.falProxyUrl })]
+          : []),
+        ...(options.inferenceApiKey
+          ? [createInferenceSh({ apiKey: options.inferenceApiKey, baseUrl: options.inferenceBaseUrl })]
+          : []),
         createLocal(),
       ];
   return createBackdrop({

@@ -1,0 +1,172 @@
+import { randomBytes } from 'node:crypto';
+import { type FakeShop, seedSampleCatalogue, startFakeShop, startFalEmulator } from '@backdrop/testkit';
+import { API_KEY, API_SECRET_KEY, TEST_SHOP } from '@shopify/shopify-api/test-helpers';
+import { Redis } from 'ioredis';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { seedOfflineSession } from '../server/serve-built-app';
+import { createPostgresDatabase } from './support/postgres-database';
+import { startWorkerProcess, type WorkerProcess } from './support/worker-process';
+
+// The app scaled out as in production: PostgreSQL for its data, BullMQ on Redis for its jobs, this
+// test process as a web instance that only queues, and worker processes (`pnpm worker`) that
+// process and write back. The machine's PostgreSQL and Redis; a database and key prefix of its own.
+
+const redisUrl = process.env.BACKDROP_TEST_REDIS_URL ?? 'redis://127.0.0.1:6379';
+const prefix = `backdrop-test-${randomBytes(4).toString('hex')}`;
+let shop: FakeShop;
+let fal: Awaited<ReturnType<typeof startFalEmulator>>;
+let dropDatabase: () => Promise<void>;
+let environment: Record<string, string>;
+let services: Awaited<ReturnType<typeof import('../app/services.server')['appServices']>>;
+let products: Awaited<ReturnType<typeof seedSampleCatalogue>>;
+const workers: WorkerProcess[] = [];
+
+beforeAll(async () => {
+  shop = await startFakeShop({ shop: TEST_SHOP, restoreRate: 1000, maximumAvailable: 2000 });
+  products = await seedSampleCatalogue(shop);
+  // Long enough in fal's queue for a worker to be killed while it waits on a paid job.
+  fal = await startFalEmulator({ queueMs: 1_500 });
+  const database = await createPostgresDatabase();
+  dropDatabase = database.drop;
+  await seedOfflineSession(database.url);
+  environment = {
+    SHOPIFY_TESTING: '1',
+    SHOPIFY_API_KEY: API_KEY,
+    SHOPIFY_API_SECRET: API_SECRET_KEY,
+    SHOPIFY_APP_URL: 'https://my-test-app.myshopify.io',
+    SHOPIFY_ADMIN_API_ORIGIN: shop.origin,
+    DATABASE_URL: database.url,
+    REDIS_URL: redisUrl,
+    BACKDROP_QUEUE_PREFIX: prefix,
+    BACKDROP_STALL_TIMEOUT_MS: '2000',
+    FAL_KEY: 'test-fal-key',
+    BACKDROP_FAL_PROXY_URL: fal.proxyUrl,
+    BACKDROP_ALLOW_PRIVATE_ADDRESSES: '127.0.0.1',
+    INFERENCE_API_KEY: '',
+  };
+  Object.assign(process.env, environment);
+  services = await (await import('../app/services.server')).appServices({ role: 'web' });
+});
+
+afterAll(async () => {
+  for (const worker of workers) worker.child.kill('SIGKILL');
+  await services?.runner.close();
+  const redis = new Redis(redisUrl);
+  for (let cursor = '0'; ; ) {
+    const [next, keys] = await redis.scan(cursor, 'MATCH', `${prefix}:*`, 'COUNT', 500);
+    if (keys.length > 0) await redis.del(...keys);
+    cursor = next;
+    if (cursor === '0') break;
+  }
+  redis.disconnect();
+  await (await import('../app/db/app-database.server')).database().then((database) => database.close());
+  await dropDatabase?.();
+  await fal?.close();
+  await shop?.close();
+});
+
+async function startWorker(): Promise<WorkerProcess> {
+  const worker = await startWorkerProcess(environment);
+  workers.push(worker);
+  return worker;
+}
+
+async function waitUntil(check: () => Promise<boolean>, what: string, timeoutMs = 120_000): Promise<void> {
+  const deadline = Date.now() + timeoutMs;
+  while (!(await check())) {
+    if (Date.now() > deadline) throw new Error(`timed out waiting until ${what}`);
+    await new Promise((resolve) => setTimeout(resolve, 100));
+  }
+}
+
+describe('the app on PostgreSQL and Redis, with worker processes', () => {
+  let jobId: string;
+
+  it('a worker killed mid-job: another takes its items over and resumes their fal jobs, paid once', async () => {
+    const { store, runner } = services;
+    const { itemsForProducts } = await import('../app/products/product-catalogue.server');
+    const { createAdminApi } = await import('../app/admin/admin-api.server');
+    const shopify = await import('../app/shopify.server');
+    const { admin } = await shopify.unauthenticated.admin(TEST_SHOP);
+    const items = await itemsForProducts(
+      createAdminApi({ shop: TEST_SHOP, graphql: admin.graphql }),
+      products.map((product) => product.id),
+      false,
+    );
+    const job = await store.createJob({
+      shop: TEST_SHOP,
+      operation: { kind: 'remove', background: 'transparent' },
+      provider: 'fal',
+      estimatedCostUsd: 0.018 * items.length,
+      items,
+    });
+    jobId = job.id;
+    await runner.notify(TEST_SHOP);
+
+    const doomed = await startWorker();
+    // It has taken items and fal has accepted their jobs (the handles are saved at acceptance).
+    await waitUntil(
+      async () => (await store.items(job.id)).some((item) => item.providerHandle !== null),
+      'a fal job is accepted',
+    );
+    doomed.child.kill('SIGKILL');
+    expect(await doomed.exited).toBe('SIGKILL');
+    const orphaned = (await store.items(job.id)).filter((item) => item.state === 'processing');
+    expect(orphaned.length).toBeGreaterThan(0);
+
+    await startWorker();
+    await runner.idle();
+    const rows = await store.items(job.id);
+    expect(rows.map((row) => [row.productTitle, row.state, row.error])).toEqual(
+      rows.map((row) => [row.productTitle, 'ready', null]),
+    );
+    // One fal job per image: the takeover resumed the dead worker's jobs instead of paying again.
+    expect(fal.jobs.size).toBe(items.length);
+    for (const row of rows) {
+      expect(row.provider).toBe('fal');
+      expect(row.providerHandle).toBeNull();
+      expect(row.resultBytes?.length).toBeGreaterThan(1000);
+    }
+    for (const item of orphaned)
+      expect(rows.find((row) => row.id === item.id)?.attempts, 'an orphaned item was taken once more').toBe(
+        1,
+      );
+  });
+
+  it('two workers write back one shop, each image once; SIGTERM lets a worker finish its job', async () => {
+    const { store, runner } = services;
+    const second = await startWorker();
+    const rows = await store.items(jobId);
+    await store.transition(
+      TEST_SHOP,
+      rows.map((row) => row.id),
+      ['ready'],
+      'write-queued',
+    );
+    const before = new Map(products.map((product) => [product.id, shop.describeProduct(product.id)]));
+    await runner.notify(TEST_SHOP);
+    await waitUntil(
+      async () => (await store.items(jobId)).some((row) => row.state === 'writing'),
+      'a write-back starts',
+    );
+    second.child.kill('SIGTERM');
+    expect(await second.exited).toBe(0);
+    expect(second.output()).toContain('finishing the jobs in hand');
+    await runner.idle();
+
+    const written = await store.items(jobId);
+    expect(written.map((row) => [row.productTitle, row.state, row.error])).toEqual(
+      written.map((row) => [row.productTitle, 'written', null]),
+    );
+    for (const product of products) {
+      const now = shop.describeProduct(product.id);
+      const original = before.get(product.id);
+      // The new image replaced the original in place: same count, a new id, the original's alt.
+      expect(now.media).toHaveLength(original?.media.length ?? 0);
+      expect(now.media[0]?.id).not.toBe(original?.media[0]?.id);
+      expect(now.media[0]?.alt).toBe(original?.media[0]?.alt);
+    }
+    const attaches = shop.calls.filter((call) => call.fields[0] === 'productUpdate' && !call.throttled);
+    expect(attaches).toHaveLength(products.length);
+  });
+});
