@@ -24,7 +24,7 @@ export interface AppEnvironment {
   queuePrefix: string | undefined;
   /** How long a dead worker's job stays locked before another takes it over (BACKDROP_STALL_TIMEOUT_MS; default 30 s). */
   stallTimeoutMs: number | undefined;
-  /** Send Admin API calls to this origin instead of https://<shop> (the fake shop in the demo and tests). */
+  /** Send Admin API calls to this origin (or `shop=origin,…`) instead of https://<shop> (the fake shops in the demo, tests and benchmarks). */
   adminApiOrigin: string | undefined;
   falKey: string | undefined;
   inferenceApiKey: string | undefined;

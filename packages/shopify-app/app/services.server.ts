@@ -1,4 +1,5 @@
 import { createAdminApi } from './admin/admin-api.server';
+import { parseAdminOrigins } from './admin/admin-origin.server';
 import { type AppEnvironment, readEnvironment } from './config.server';
 import { database } from './db/app-database.server';
 import { createItemWork } from './jobs/item-work.server';
@@ -52,7 +53,7 @@ export function appServices(options: { role?: 'web' | 'worker' } = {}): Promise<
     });
     const imageHosts = [
       'cdn.shopify.com',
-      ...(environment.adminApiOrigin ? [new URL(environment.adminApiOrigin).host] : []),
+      ...(environment.adminApiOrigin ? parseAdminOrigins(environment.adminApiOrigin).hosts : []),
     ];
     const handle = createItemWork({
       store,

@@ -7,13 +7,14 @@ import {
   shopifyApp,
 } from '@shopify/shopify-app-react-router/server';
 import { testConfig } from '@shopify/shopify-app-react-router/test-helpers';
-import { createAdminOriginFetch } from './admin/admin-origin.server';
+import { createAdminOriginFetch, parseAdminOrigins } from './admin/admin-origin.server';
 import { readEnvironment } from './config.server';
 import { database } from './db/app-database.server';
 import { createLazySessionStorage } from './db/lazy-session-storage.server';
 
 const environment = readEnvironment();
-if (environment.adminApiOrigin) setAbstractFetchFunc(createAdminOriginFetch(environment.adminApiOrigin));
+if (environment.adminApiOrigin)
+  setAbstractFetchFunc(createAdminOriginFetch(parseAdminOrigins(environment.adminApiOrigin)));
 
 const sessionStorage_ = createLazySessionStorage(database);
 // Tests and the demo run against the fake shop with Shopify's test configuration (its README's pattern).

@@ -1,5 +1,11 @@
 import { randomBytes } from 'node:crypto';
-import { type FakeShop, seedSampleCatalogue, startFakeShop, startFalEmulator } from '@backdrop/testkit';
+import {
+  eventually,
+  type FakeShop,
+  seedSampleCatalogue,
+  startFakeShop,
+  startFalEmulator,
+} from '@backdrop/testkit';
 import { API_KEY, API_SECRET_KEY, TEST_SHOP } from '@shopify/shopify-api/test-helpers';
 import { Redis } from 'ioredis';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -71,14 +77,6 @@ async function startWorker(): Promise<WorkerProcess> {
   return worker;
 }
 
-async function waitUntil(check: () => Promise<boolean>, what: string, timeoutMs = 120_000): Promise<void> {
-  const deadline = Date.now() + timeoutMs;
-  while (!(await check())) {
-    if (Date.now() > deadline) throw new Error(`timed out waiting until ${what}`);
-    await new Promise((resolve) => setTimeout(resolve, 100));
-  }
-}
-
 describe('the app on PostgreSQL and Redis, with worker processes', () => {
   let jobId: string;
 
@@ -105,7 +103,7 @@ describe('the app on PostgreSQL and Redis, with worker processes', () => {
 
     const doomed = await startWorker();
     // It has taken items and fal has accepted their jobs (the handles are saved at acceptance).
-    await waitUntil(
+    await eventually(
       async () => (await store.items(job.id)).some((item) => item.providerHandle !== null),
       'a fal job is accepted',
     );
@@ -145,7 +143,7 @@ describe('the app on PostgreSQL and Redis, with worker processes', () => {
     );
     const before = new Map(products.map((product) => [product.id, shop.describeProduct(product.id)]));
     await runner.notify(TEST_SHOP);
-    await waitUntil(
+    await eventually(
       async () => (await store.items(jobId)).some((row) => row.state === 'writing'),
       'a write-back starts',
     );

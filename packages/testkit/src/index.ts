@@ -29,6 +29,7 @@ export {
   taskStatus,
 } from './inferencesh/inferencesh-emulator.js';
 export { type MediaServer, startMediaServer } from './media-server.js';
+export { freePort, startOwnRedis } from './own-redis.js';
 export { makeSampleImage, makeVideoHeader, type SampleImageFormat } from './sample-media.js';
 export { serveSandboxedPlugin } from './sandboxed-plugin.js';
 export { createScheduler } from './scheduler.js';
@@ -42,7 +43,7 @@ export {
 export { seedSampleCatalogue } from './shopify/fake-shop-catalogue.js';
 export { LeakyBucket, requestedQueryCost } from './shopify/fake-shop-cost.js';
 export { adminSchema } from './shopify/fake-shop-schema.js';
-export { captureRejection, runConcurrently } from './test-helpers.js';
+export { captureRejection, eventually, runConcurrently } from './test-helpers.js';
 export {
   makeSampleVideo,
   probeVideo,

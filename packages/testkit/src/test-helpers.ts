@@ -26,3 +26,12 @@ export async function runConcurrently(
   );
   return performance.now() - started;
 }
+
+/** Polls until `check` holds; the timeout is a guard against a hang, not a measure. */
+export async function eventually(check: () => boolean | Promise<boolean>, what: string, timeoutMs = 90_000) {
+  const deadline = Date.now() + timeoutMs;
+  while (!(await check())) {
+    if (Date.now() > deadline) throw new Error(`timed out waiting until ${what}`);
+    await new Promise((done) => setTimeout(done, 100));
+  }
+}

@@ -1,9 +1,14 @@
 import type { ChildProcess } from 'node:child_process';
 import { mkdirSync, mkdtempSync } from 'node:fs';
-import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { type FakeShop, launchChromium, seedSampleCatalogue, startFakeShop } from '@backdrop/testkit';
+import {
+  type FakeShop,
+  freePort,
+  launchChromium,
+  seedSampleCatalogue,
+  startFakeShop,
+} from '@backdrop/testkit';
 import {
   API_KEY,
   API_SECRET_KEY,
@@ -28,14 +33,6 @@ let browser: Browser;
 let page: Page;
 let appUrl = '';
 let products: Awaited<ReturnType<typeof seedSampleCatalogue>> = [];
-
-async function freePort(): Promise<number> {
-  const probe = createServer();
-  await new Promise<void>((resolve) => probe.listen(0, '127.0.0.1', resolve));
-  const { port } = probe.address() as { port: number };
-  await new Promise((resolve) => probe.close(resolve));
-  return port;
-}
 
 async function serverReady(url: string, child: ChildProcess): Promise<void> {
   for (;;) {
