@@ -127,6 +127,13 @@ export function createRedisJobs<Data, Result>(options: RedisJobsOptions): RedisJ
     return job ? recordOf(job, state) : undefined;
   };
 
+  /** Moves a job delayed for its tenant's slot back to waiting now that a slot is free. */
+  async function wake(id: string): Promise<void> {
+    const job = await queue.getJob(id).catch(() => undefined);
+    // Not delayed (any more): it was woken by its own timer, or has not been delayed yet.
+    await job?.promote().catch(() => undefined);
+  }
+
   function startWorker(
     processor: JobProcessor<Data, Result>,
     workerOptions: JobWorkerOptions = {},
@@ -186,7 +193,10 @@ export function createRedisJobs<Data, Result>(options: RedisJobsOptions): RedisJ
           throw new RetryableJobError(encodeFailure(failure), delayMs);
         } finally {
           clearInterval(watch);
-          if (tenantGate && tenant !== undefined) await tenantGate.leave(tenant, id).catch(() => undefined);
+          if (tenantGate && tenant !== undefined) {
+            const next = await tenantGate.leave(tenant, id).catch(() => undefined);
+            if (next) void wake(next);
+          }
         }
       },
       {

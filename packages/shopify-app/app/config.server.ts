@@ -24,6 +24,8 @@ export interface AppEnvironment {
   queuePrefix: string | undefined;
   /** How long a dead worker's job stays locked before another takes it over (BACKDROP_STALL_TIMEOUT_MS; default 30 s). */
   stallTimeoutMs: number | undefined;
+  /** Print one JSON line per item of work done (BACKDROP_LOG_WORK=1): what, whose, how long. */
+  logWork: boolean;
   /** Send Admin API calls to this origin (or `shop=origin,…`) instead of https://<shop> (the fake shops in the demo, tests and benchmarks). */
   adminApiOrigin: string | undefined;
   falKey: string | undefined;
@@ -45,6 +47,7 @@ export function readEnvironment(environment: NodeJS.ProcessEnv = process.env): A
     databaseUrl: environment.DATABASE_URL || 'file:data/backdrop.sqlite',
     redisUrl: environment.REDIS_URL || undefined,
     queuePrefix: environment.BACKDROP_QUEUE_PREFIX || undefined,
+    logWork: environment.BACKDROP_LOG_WORK === '1',
     stallTimeoutMs: environment.BACKDROP_STALL_TIMEOUT_MS
       ? Number(environment.BACKDROP_STALL_TIMEOUT_MS)
       : undefined,

@@ -64,14 +64,18 @@ export function appServices(options: { role?: 'web' | 'worker' } = {}): Promise<
         return createAdminApi({ shop, graphql: admin.graphql });
       },
     });
+    const onWorkDone = environment.logWork
+      ? (done: object) => console.log(JSON.stringify({ event: 'work-done', ...done }))
+      : undefined;
     const runner = environment.redisUrl
       ? createJobRunner({
           store,
           handle,
+          onWorkDone,
           queues: await createRedisQueues({ ...environment, redisUrl: environment.redisUrl }),
           work: options.role === 'worker',
         })
-      : createInProcessJobRunner({ store, handle });
+      : createInProcessJobRunner({ store, handle, onWorkDone });
     await runner.start();
     return { store, runner, backdrop };
   })();

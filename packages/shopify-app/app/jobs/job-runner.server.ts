@@ -47,6 +47,8 @@ export interface JobRunnerOptions {
   processConcurrency?: number;
   /** Jobs one worker process runs at once on each queue (default 8). */
   workerConcurrency?: number;
+  /** Told when this process finished an item's work, with how long it took (logs, benchmarks). */
+  onWorkDone?: (done: { kind: WorkKind; itemId: string; shop: string; milliseconds: number }) => void;
 }
 
 const shutdown = new Error('The app is shutting down');
@@ -76,6 +78,7 @@ export function createJobRunner(options: JobRunnerOptions): JobRunner {
     const { itemId, kind } = context.data;
     const item = await store.claimItem(itemId, kind);
     if (!item) return; // done, skipped or moved on since it was queued
+    const started = performance.now();
     const controller = new AbortController();
     const forward = () => controller.abort(context.signal.reason);
     context.signal.addEventListener('abort', forward, { once: true });
@@ -93,6 +96,7 @@ export function createJobRunner(options: JobRunnerOptions): JobRunner {
       if (queueOf(kind).backend === 'redis') return new Promise<never>(() => undefined);
       throw shutdown;
     }
+    options.onWorkDone?.({ kind, itemId, shop: item.shop, milliseconds: performance.now() - started });
   };
 
   return {
