@@ -131,6 +131,7 @@ export function createInProcessJobs<Data, Result>(
         data: record.data,
         tenant: record.tenant,
         attempt: record.attemptsMade + 1,
+        finalAttempt: record.attemptsMade + 1 >= policy.attempts,
         signal: controller.signal,
         savedHandle: record.providerHandle,
         saveHandle: async (handle) => {

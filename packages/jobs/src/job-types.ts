@@ -46,6 +46,8 @@ export interface JobContext<Data> {
   tenant: string | undefined;
   /** 1 on the first attempt; a takeover after a crash keeps the number. */
   attempt: number;
+  /** No attempt follows this one: a failure now is final, however retryable. */
+  finalAttempt: boolean;
   /** Aborted on cancel, and on a forced shutdown: pass it to core so the provider job is cancelled. */
   signal: AbortSignal;
   /** The provider job an earlier attempt or a crashed worker started for this job, if any. */

@@ -94,6 +94,10 @@ export function createRedisJobs<Data, Result>(options: RedisJobsOptions): RedisJ
   });
   // Cancel marks and per-tenant limits: plain keys beside BullMQ's, under the same prefix.
   const control = new Redis(connection);
+  // While Redis restarts, ioredis reconnects and commands wait; unheard, the errors it emits
+  // meanwhile would be printed (or crash the process).
+  control.on('error', () => undefined);
+  queue.on('error', () => undefined);
   const cancelKey = (id: string) => `${keyPrefix}:cancelled:${id}`;
   const workers = new Set<Worker>();
 
@@ -176,6 +180,7 @@ export function createRedisJobs<Data, Result>(options: RedisJobsOptions): RedisJ
             data: stored.payload,
             tenant,
             attempt: job.attemptsMade + 1,
+            finalAttempt: job.attemptsMade + 1 >= policy.attempts,
             signal: controller.signal,
             savedHandle: stored.providerHandle,
             saveHandle: async (handle) => {

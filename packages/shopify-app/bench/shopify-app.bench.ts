@@ -62,11 +62,10 @@ async function timedRunner(engine: ReturnType<typeof createEngine>, prefix = '')
   });
   const runner = createInProcessJobRunner({
     store,
-    handle: async (item, kind, signal) => {
-      const started = performance.now();
-      await work(item, kind, signal);
+    handle: work,
+    onWorkDone: ({ kind, milliseconds }) => {
       const key = `${prefix}${kind}`;
-      durations.set(key, [...(durations.get(key) ?? []), performance.now() - started]);
+      durations.set(key, [...(durations.get(key) ?? []), milliseconds]);
     },
   });
   await runner.start();

@@ -1,13 +1,12 @@
-import { randomBytes } from 'node:crypto';
 import {
   eventually,
   type FakeShop,
   seedSampleCatalogue,
   startFakeShop,
   startFalEmulator,
+  startOwnRedis,
 } from '@backdrop/testkit';
 import { API_KEY, API_SECRET_KEY, TEST_SHOP } from '@shopify/shopify-api/test-helpers';
-import { Redis } from 'ioredis';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { seedOfflineSession } from '../server/serve-built-app';
 import { createPostgresDatabase } from './support/postgres-database';
@@ -15,10 +14,10 @@ import { startWorkerProcess, type WorkerProcess } from './support/worker-process
 
 // The app scaled out as in production: PostgreSQL for its data, BullMQ on Redis for its jobs, this
 // test process as a web instance that only queues, and worker processes (`pnpm worker`) that
-// process and write back. The machine's PostgreSQL and Redis; a database and key prefix of its own.
+// process and write back. The machine's PostgreSQL (a database of its own) and a Redis server of the
+// test's own, which one test restarts.
 
-const redisUrl = process.env.BACKDROP_TEST_REDIS_URL ?? 'redis://127.0.0.1:6379';
-const prefix = `backdrop-test-${randomBytes(4).toString('hex')}`;
+let redis: Awaited<ReturnType<typeof startOwnRedis>>;
 let shop: FakeShop;
 let fal: Awaited<ReturnType<typeof startFalEmulator>>;
 let dropDatabase: () => Promise<void>;
@@ -32,6 +31,7 @@ beforeAll(async () => {
   products = await seedSampleCatalogue(shop);
   // Long enough in fal's queue for a worker to be killed while it waits on a paid job.
   fal = await startFalEmulator({ queueMs: 1_500 });
+  redis = await startOwnRedis();
   const database = await createPostgresDatabase();
   dropDatabase = database.drop;
   await seedOfflineSession(database.url);
@@ -42,8 +42,7 @@ beforeAll(async () => {
     SHOPIFY_APP_URL: 'https://my-test-app.myshopify.io',
     SHOPIFY_ADMIN_API_ORIGIN: shop.origin,
     DATABASE_URL: database.url,
-    REDIS_URL: redisUrl,
-    BACKDROP_QUEUE_PREFIX: prefix,
+    REDIS_URL: redis.url,
     BACKDROP_STALL_TIMEOUT_MS: '2000',
     FAL_KEY: 'test-fal-key',
     BACKDROP_FAL_PROXY_URL: fal.proxyUrl,
@@ -57,14 +56,7 @@ beforeAll(async () => {
 afterAll(async () => {
   for (const worker of workers) worker.child.kill('SIGKILL');
   await services?.runner.close();
-  const redis = new Redis(redisUrl);
-  for (let cursor = '0'; ; ) {
-    const [next, keys] = await redis.scan(cursor, 'MATCH', `${prefix}:*`, 'COUNT', 500);
-    if (keys.length > 0) await redis.del(...keys);
-    cursor = next;
-    if (cursor === '0') break;
-  }
-  redis.disconnect();
+  await redis?.kill();
   await (await import('../app/db/app-database.server')).database().then((database) => database.close());
   await dropDatabase?.();
   await fal?.close();
@@ -166,5 +158,41 @@ describe('the app on PostgreSQL and Redis, with worker processes', () => {
     }
     const attaches = shop.calls.filter((call) => call.fields[0] === 'productUpdate' && !call.throttled);
     expect(attaches).toHaveLength(products.length);
+  });
+
+  it('Redis restarted mid-run: workers and the web instance reconnect, the run completes, nothing redone', async () => {
+    const { store, runner } = services;
+    const rows = await store.items(jobId);
+    const job = await store.createJob({
+      shop: TEST_SHOP,
+      operation: { kind: 'remove', background: 'transparent' },
+      provider: 'fal',
+      estimatedCostUsd: undefined,
+      items: rows.map((row) => ({
+        productId: row.productId,
+        productTitle: row.productTitle,
+        originalMediaId: row.originalMediaId,
+        originalUrl: row.originalUrl,
+        originalAlt: row.originalAlt,
+        originalPosition: row.originalPosition,
+        originalVariantIds: row.originalVariantIds,
+      })),
+    });
+    const falJobsBefore = fal.jobs.size;
+    await runner.notify(TEST_SHOP);
+    await eventually(
+      async () => (await store.items(job.id)).some((item) => item.providerHandle !== null),
+      'a fal job is accepted',
+    );
+    await redis.kill();
+    await new Promise((resolve) => setTimeout(resolve, 1_000));
+    await redis.start();
+    await runner.idle();
+    const done = await store.items(job.id);
+    expect(done.map((row) => [row.productTitle, row.state, row.error])).toEqual(
+      done.map((row) => [row.productTitle, 'ready', null]),
+    );
+    expect(fal.jobs.size - falJobsBefore).toBe(done.length);
+    expect(done.every((row) => row.attempts === 1)).toBe(true);
   });
 });

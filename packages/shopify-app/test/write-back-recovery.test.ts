@@ -151,14 +151,14 @@ describe('write-back safety', () => {
     const processed: string[] = [];
     const runner = createInProcessJobRunner({
       store,
-      handle: async (item, kind, signal) => {
+      handle: async (item, kind, signal, attempt) => {
         processed.push(`${item.productTitle} ${kind}`);
         await createItemWork({
           store,
           backdrop: app.services.backdrop,
           imageHosts: [new URL(app.shop.origin).host],
           adminFor: () => api(),
-        })(item, kind, signal);
+        })(item, kind, signal, attempt);
       },
     });
     await runner.start();

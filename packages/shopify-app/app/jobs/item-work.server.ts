@@ -1,4 +1,4 @@
-import { type Backdrop, safeDownload } from '@backdrop/core/node';
+import { type Backdrop, isBackdropError, safeDownload } from '@backdrop/core/node';
 import type { AdminApi } from '../admin/admin-api.server';
 import type { JobItemRow } from '../db/schema';
 import { createMediaWriter, type MediaSwap } from '../media/media-writer.server';
@@ -123,7 +123,7 @@ export function createItemWork(options: ItemWorkOptions): WorkHandler {
     }
   }
 
-  return async (item, kind, signal) => {
+  return async (item, kind, signal, attempt) => {
     try {
       if (kind === 'process') await processItem(item, signal);
       else await writeItem(item, kind);
@@ -132,6 +132,12 @@ export function createItemWork(options: ItemWorkOptions): WorkHandler {
       // cancelled by an uninstall, it was already skipped.
       if (signal.aborted) return;
       const message = describeFailure(error);
+      if (isBackdropError(error) && error.retryable && !attempt.final) {
+        // A provider outage outlasted core's retries: the queue tries again later (resuming the
+        // provider job if it was accepted); the merchant sees why it is taking longer.
+        await store.update(item.id, { error: `${message} (trying again)` });
+        throw error;
+      }
       if (kind === 'revert')
         await store.update(item.id, { state: 'written', error: `Revert failed: ${message}` });
       else await store.update(item.id, { state: 'failed', error: message });

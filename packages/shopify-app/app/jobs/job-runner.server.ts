@@ -1,4 +1,4 @@
-import type { JobProcessor, JobQueue, JobWorker } from '@backdrop/jobs';
+import type { JobProcessor, JobQueue, JobRetryOptions, JobWorker } from '@backdrop/jobs';
 import { createInProcessJobs } from '@backdrop/jobs/in-process';
 import type { JobItemRow } from '../db/schema';
 import { type JobStore, type QueuedItem, type WorkKind, workKindOf } from './job-store.server';
@@ -24,8 +24,17 @@ export interface JobRunner {
   close(options?: { handBack?: boolean }): Promise<void>;
 }
 
-/** Does one item's work and records its outcome in the store; returns early once `signal` aborts. */
-export type WorkHandler = (item: JobItemRow, kind: WorkKind, signal: AbortSignal) => Promise<void>;
+/**
+ * Does one item's work and records its outcome in the store; returns early once `signal` aborts.
+ * It throws only a failure worth another attempt (a provider outage), and never on the final one:
+ * the queue then tries again after core's backoff, the item still in its work state.
+ */
+export type WorkHandler = (
+  item: JobItemRow,
+  kind: WorkKind,
+  signal: AbortSignal,
+  attempt: { final: boolean },
+) => Promise<void>;
 
 /** What a queue job carries: which item, and which of its work. */
 export interface ItemWork {
@@ -84,7 +93,7 @@ export function createJobRunner(options: JobRunnerOptions): JobRunner {
     context.signal.addEventListener('abort', forward, { once: true });
     running.add(controller);
     try {
-      await options.handle(item, kind, controller.signal);
+      await options.handle(item, kind, controller.signal, { final: context.finalAttempt });
     } finally {
       running.delete(controller);
       context.signal.removeEventListener('abort', forward);
@@ -144,11 +153,17 @@ export function createJobRunner(options: JobRunnerOptions): JobRunner {
 }
 
 /** The embedded default: both queues in this process's memory, the database keeping the truth. */
-export function createInProcessJobRunner(options: Omit<JobRunnerOptions, 'queues' | 'work'>): JobRunner {
+export function createInProcessJobRunner(
+  options: Omit<JobRunnerOptions, 'queues' | 'work'> & { retry?: JobRetryOptions },
+): JobRunner {
+  const { retry, ...runnerOptions } = options;
   return createJobRunner({
-    ...options,
+    ...runnerOptions,
     work: true,
-    queues: { process: createInProcessJobs<ItemWork, void>(), media: createInProcessJobs<ItemWork, void>() },
+    queues: {
+      process: createInProcessJobs<ItemWork, void>({ retry }),
+      media: createInProcessJobs<ItemWork, void>({ retry }),
+    },
   });
 }
 

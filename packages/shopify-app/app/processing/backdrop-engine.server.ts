@@ -111,6 +111,7 @@ export async function runOperation(
       data: undefined,
       tenant: undefined,
       attempt: 1,
+      finalAttempt: true,
       signal: options.signal,
       savedHandle: options.savedHandle,
       saveHandle,

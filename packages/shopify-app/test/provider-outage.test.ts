@@ -1,0 +1,87 @@
+import { createFal } from '@backdrop/fal-adapter';
+import { startFalEmulator } from '@backdrop/testkit';
+import { TEST_SHOP } from '@shopify/shopify-api/test-helpers';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { createAdminApi } from '../app/admin/admin-api.server';
+import { createItemWork } from '../app/jobs/item-work.server';
+import { createInProcessJobRunner } from '../app/jobs/job-runner.server';
+import { createEngine } from '../app/processing/backdrop-engine.server';
+import { itemsForProducts } from '../app/products/product-catalogue.server';
+import { startTestApp, type TestApp } from './test-app';
+
+let app: TestApp;
+let fal: Awaited<ReturnType<typeof startFalEmulator>>;
+beforeAll(async () => {
+  app = await startTestApp();
+  fal = await startFalEmulator({ queueMs: 100 });
+});
+afterAll(async () => {
+  await fal?.close();
+  await app?.close();
+});
+
+/** A job of two product images through fal, run to the end by a runner retrying soon. */
+async function runThroughFal() {
+  const { store } = app.services;
+  const { admin } = await app.shopify.unauthenticated.admin(TEST_SHOP);
+  const items = await itemsForProducts(
+    createAdminApi({ shop: TEST_SHOP, graphql: admin.graphql }),
+    app.products.slice(0, 2).map((product) => product.id),
+    false,
+  );
+  const job = await store.createJob({
+    shop: TEST_SHOP,
+    operation: { kind: 'remove', background: 'transparent' },
+    provider: 'fal',
+    estimatedCostUsd: undefined,
+    items,
+  });
+  const backdrop = createEngine({
+    adapters: [createFal({ credentials: 'test-fal-key', fetch: fal.fetch })],
+    allowPrivateAddresses: ['127.0.0.1'],
+  });
+  const runner = createInProcessJobRunner({
+    store,
+    handle: createItemWork({
+      store,
+      backdrop,
+      imageHosts: [new URL(app.shop.origin).host],
+      adminFor: () => Promise.reject(new Error('not needed')),
+    }),
+    retry: { attempts: 4, initialDelayMs: 100, maxDelayMs: 300 },
+  });
+  await runner.start();
+  await runner.idle();
+  await runner.close();
+  return store.items(job.id);
+}
+
+describe('a provider outage while the app processes', () => {
+  it('backs off and finishes when fal answers again; the failed starts cost nothing', async () => {
+    const jobsBefore = fal.jobs.size;
+    // More 503s than core's own retries of one start (3 tries): whole attempts fail and are retried.
+    fal.faults.add({ operation: 'submit', fault: { type: 'status', status: 503 }, times: 8 });
+    const rows = await runThroughFal();
+    expect(fal.faults.injected.filter((entry) => entry.operation === 'submit')).toHaveLength(8);
+    expect(rows.map((row) => [row.state, row.error, row.provider])).toEqual([
+      ['ready', null, 'fal'],
+      ['ready', null, 'fal'],
+    ]);
+    expect(fal.jobs.size - jobsBefore).toBe(2);
+  });
+
+  it('fails the items in plain words after the last attempt, and stops there', async () => {
+    fal.faults.clear();
+    const jobsBefore = fal.jobs.size;
+    fal.faults.add({ operation: 'submit', fault: { type: 'status', status: 503 }, times: 1_000 });
+    const rows = await runThroughFal();
+    fal.faults.clear();
+    for (const row of rows) {
+      expect(row.state).toBe('failed');
+      expect(row.error).toMatch(/^fal was unavailable after 3 attempts: .*503/);
+    }
+    // 2 images × 4 job attempts × 3 tries of the start by core, and not one more.
+    expect(fal.faults.injected.filter((entry) => entry.operation === 'submit')).toHaveLength(8 + 24);
+    expect(fal.jobs.size).toBe(jobsBefore);
+  });
+});
