@@ -1,34 +1,13 @@
-import { afterEach, describe, expect, it } from 'vitest';
-import {
-  createInProcessJobs,
-  type JobProcessor,
-  type JobQueue,
-  type JobWorker,
-  type RateLimit,
-} from '../src/index.js';
-import { createTestQueue } from './support/redis-test-queue.js';
+import { describe, expect, it } from 'vitest';
+import type { JobProcessor, RateLimit } from '../src/index.js';
+import { backends, queueUnderTest } from './support/queue-under-test.js';
 import { createStartTimes, measuringSlackMs, mostStartsWithin } from './support/start-times.js';
 
-type Queue = JobQueue<{ name: string }, string>;
-
-const backends: Array<[string, () => Queue]> = [
-  ['in process', () => createInProcessJobs()],
-  ['BullMQ on Redis', () => createTestQueue()],
-];
-
 describe.each(backends)('queue-wide rate limit (%s)', (_name, createQueue) => {
-  let queue: Queue | undefined;
-  const workers: JobWorker[] = [];
-
-  afterEach(async () => {
-    for (const worker of workers.splice(0)) await worker.close();
-    if (queue && 'destroy' in queue) await (queue.destroy as () => Promise<void>)();
-    await queue?.close();
-    queue = undefined;
-  });
+  const { workers, open } = queueUnderTest();
 
   it('starts at most max jobs per window across two workers, whatever their tenants', async () => {
-    queue = createQueue();
+    const queue = open(createQueue);
     const rateLimit: RateLimit = { max: 2, durationMs: 500 };
     const startTimes = createStartTimes();
     const processor: JobProcessor<{ name: string }, string> = async ({ tenant, data }) => {

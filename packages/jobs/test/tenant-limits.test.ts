@@ -1,27 +1,12 @@
-import { afterEach, describe, expect, it } from 'vitest';
-import { createInProcessJobs, type JobProcessor, type JobQueue, type JobWorker } from '../src/index.js';
-import { createTestQueue } from './support/redis-test-queue.js';
-
-type Queue = JobQueue<{ name: string }, string>;
-
-const backends: Array<[string, () => Queue]> = [
-  ['in process', () => createInProcessJobs()],
-  ['BullMQ on Redis', () => createTestQueue()],
-];
+import { describe, expect, it } from 'vitest';
+import type { JobProcessor } from '../src/index.js';
+import { backends, queueUnderTest } from './support/queue-under-test.js';
 
 describe.each(backends)('per-tenant concurrency (%s)', (_name, createQueue) => {
-  let queue: Queue | undefined;
-  const workers: JobWorker[] = [];
-
-  afterEach(async () => {
-    for (const worker of workers.splice(0)) await worker.close();
-    if (queue && 'destroy' in queue) await (queue.destroy as () => Promise<void>)();
-    await queue?.close();
-    queue = undefined;
-  });
+  const { workers, open } = queueUnderTest();
 
   it('runs at most the limit of one tenant at once, across workers, while others go on', async () => {
-    queue = createQueue();
+    const queue = open(createQueue);
     const active = new Map<string, number>();
     const most = new Map<string, number>();
     const processor: JobProcessor<{ name: string }, string> = async ({ tenant = '', data }) => {
@@ -42,7 +27,7 @@ describe.each(backends)('per-tenant concurrency (%s)', (_name, createQueue) => {
   });
 
   it('starts a tenant’s next job as soon as its running one frees the slot', async () => {
-    queue = createQueue();
+    const queue = open(createQueue);
     const starts: Array<{ name: string; at: number }> = [];
     const ends = new Map<string, number>();
     const processor: JobProcessor<{ name: string }, string> = async ({ data }) => {

@@ -1,39 +1,18 @@
 import { randomUUID } from 'node:crypto';
 import { Redis } from 'ioredis';
 import { afterEach, describe, expect, it, vi } from 'vitest';
-import {
-  createInProcessJobs,
-  type JobProcessor,
-  type JobQueue,
-  type JobWorker,
-  type RateLimit,
-  type RedisJobQueue,
-} from '../src/index.js';
+import type { JobProcessor, JobWorker, RateLimit, RedisJobQueue } from '../src/index.js';
+import { backends, queueUnderTest } from './support/queue-under-test.js';
 import { createTestQueue, sharedRedisUrl } from './support/redis-test-queue.js';
 import { createStartTimes, measuringSlackMs, mostStartsWithin } from './support/start-times.js';
-
-type Queue = JobQueue<{ name: string }, string>;
-
-const backends: Array<[string, () => Queue]> = [
-  ['in process', () => createInProcessJobs()],
-  ['BullMQ on Redis', () => createTestQueue()],
-];
 
 const tenantRateLimit: RateLimit = { max: 2, durationMs: 500 };
 
 describe.each(backends)('per-tenant rate limit (%s)', (_name, createQueue) => {
-  let queue: Queue | undefined;
-  const workers: JobWorker[] = [];
-
-  afterEach(async () => {
-    for (const worker of workers.splice(0)) await worker.close();
-    if (queue && 'destroy' in queue) await (queue.destroy as () => Promise<void>)();
-    await queue?.close();
-    queue = undefined;
-  });
+  const { workers, open } = queueUnderTest();
 
   it('starts at most max jobs of a tenant per window across two workers, while others go on', async () => {
-    queue = createQueue();
+    const queue = open(createQueue);
     const startTimes = createStartTimes();
     const processor: JobProcessor<{ name: string }, string> = async ({ tenant, data }) => {
       startTimes.record(tenant);
@@ -65,7 +44,7 @@ describe.each(backends)('per-tenant rate limit (%s)', (_name, createQueue) => {
   });
 
   it('refuses a limit that is not positive integers, naming the option', () => {
-    queue = createQueue();
+    const queue = open(createQueue);
     const processor: JobProcessor<{ name: string }, string> = async ({ data }) => data.name;
     expect(() => queue?.startWorker(processor, { tenantRateLimit: { max: 0, durationMs: 500 } })).toThrow(
       'tenantRateLimit.max must be a positive integer (job starts per window); got 0',
