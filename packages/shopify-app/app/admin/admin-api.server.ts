@@ -1,4 +1,10 @@
 import type { AdminMutations, AdminQueries } from '@shopify/admin-api-client';
+import type { AdminBudget, BudgetReservation, ThrottleStatus } from './admin-budget.server';
+import { processAdminBudget } from './admin-budget-memory.server';
+import { expectedQueryCost, rememberQueryCost } from './expected-query-cost.server';
+import { inShopMutationOrder } from './shop-mutation-order.server';
+
+export type { ThrottleStatus } from './admin-budget.server';
 
 type Operations = AdminQueries & AdminMutations;
 export type AdminOperation = keyof Operations & string;
@@ -10,12 +16,6 @@ export type AdminGraphql = (
   operation: string,
   options?: { variables?: Record<string, unknown> },
 ) => Promise<Response>;
-
-export interface ThrottleStatus {
-  maximumAvailable: number;
-  currentlyAvailable: number;
-  restoreRate: number;
-}
 
 /** An Admin API failure in plain words (Shopify's own message kept; never a token). */
 export class AdminApiError extends Error {
@@ -41,32 +41,23 @@ export interface AdminApi {
 export interface AdminApiOptions {
   shop: string;
   graphql: AdminGraphql;
+  /** The shop's points, shared with every client using the same budget (default: this process's). */
+  budget?: AdminBudget;
   /** Retries of one THROTTLED call before giving up (default 20). */
   maxThrottleRetries?: number;
   sleep?: (milliseconds: number) => Promise<void>;
 }
 
-interface ShopLane {
-  /** Mutations of one shop run one after another, in the order they were asked. */
-  mutations: Promise<unknown>;
-  /** While the bucket refills, every call for the shop waits until then. */
-  pausedUntil: number;
-}
-
-const lanes = new Map<string, ShopLane>();
-
-function laneOf(shop: string): ShopLane {
-  let lane = lanes.get(shop);
-  if (!lane) {
-    lane = { mutations: Promise.resolve(), pausedUntil: 0 };
-    lanes.set(shop, lane);
-  }
-  return lane;
+/** `extensions.cost` of an answer, THROTTLED or not. */
+interface QueryCost {
+  requestedQueryCost?: number;
+  actualQueryCost?: number | null;
+  throttleStatus?: ThrottleStatus;
 }
 
 interface ClientErrorBody {
   errors?: { graphQLErrors?: Array<{ message?: string; extensions?: { code?: string } }>; message?: string };
-  extensions?: { cost?: { requestedQueryCost?: number; throttleStatus?: ThrottleStatus } };
+  extensions?: { cost?: QueryCost };
 }
 
 /** How long to wait before a THROTTLED call can succeed: (requested − available) / restoreRate. */
@@ -96,56 +87,89 @@ function describe(error: unknown): AdminApiError {
 
 const isMutation = (operation: string) => /^\s*(#graphql\s*)?mutation\b/.test(operation);
 
+/** Reserves `points` of the shop's budget, waiting as long as the budget says until it grants them. */
+async function reserveWhenAvailable(
+  budget: AdminBudget,
+  shop: string,
+  points: number,
+  sleep: (milliseconds: number) => Promise<void>,
+): Promise<BudgetReservation> {
+  for (;;) {
+    const grant = await budget.reserve(shop, points);
+    if (grant.granted) return grant.reservation;
+    await sleep(grant.waitMs);
+  }
+}
+
 /**
- * The app's one way to Shopify's Admin API: typed operations, THROTTLED answers (HTTP 200, which
- * Shopify's client does not retry) waited out and retried, and each shop's mutations kept in order.
+ * The app's one way to Shopify's Admin API: typed operations, each call's points reserved from the
+ * shop's budget first (so clients sharing it never overspend the shop's bucket), THROTTLED answers
+ * (HTTP 200, which Shopify's client does not retry) waited out and retried, and each shop's
+ * mutations kept in order.
  */
 export function createAdminApi(options: AdminApiOptions): AdminApi {
   const sleep =
     options.sleep ?? ((milliseconds) => new Promise((resolve) => setTimeout(resolve, milliseconds)));
   const maxThrottleRetries = options.maxThrottleRetries ?? 20;
-  const lane = laneOf(options.shop);
+  const budget = options.budget ?? processAdminBudget();
+  const shop = options.shop;
   const usage = { points: 0, calls: 0, throttled: 0 };
 
   async function send(operation: string, variables: Record<string, unknown> | undefined): Promise<unknown> {
     for (let attempt = 0; ; attempt++) {
-      const wait = lane.pausedUntil - Date.now();
-      if (wait > 0) await sleep(wait);
+      const points = expectedQueryCost(operation, variables);
+      const reservation = await reserveWhenAvailable(budget, shop, points, sleep);
       usage.calls += 1;
+      let body: { data?: unknown; extensions?: { cost?: QueryCost } };
       try {
         const response = await options.graphql(operation, variables ? { variables } : undefined);
-        const body = (await response.json()) as {
-          data?: unknown;
-          extensions?: { cost?: { actualQueryCost?: number } };
-        };
-        usage.points += body.extensions?.cost?.actualQueryCost ?? 0;
-        return body.data;
+        body = (await response.json()) as typeof body;
       } catch (error) {
+        const cost = (error as { body?: ClientErrorBody }).body?.extensions?.cost;
+        if (cost?.requestedQueryCost) rememberQueryCost(operation, variables, cost.requestedQueryCost);
         const throttle = throttleOf(error);
-        if (!throttle) throw describe(error);
+        if (!throttle) {
+          await budget.settle(reservation, {
+            status: cost?.throttleStatus,
+            actualCost: cost?.actualQueryCost ?? undefined,
+          });
+          throw describe(error);
+        }
         usage.throttled += 1;
+        // Shopify took nothing; every client of the shop waits while the bucket refills.
+        await budget.settle(reservation, {
+          status: cost?.throttleStatus,
+          actualCost: 0,
+          pauseMs: throttle.delayMs,
+        });
         if (attempt >= maxThrottleRetries)
           throw new AdminApiError(
             `Shopify kept throttling the app after ${maxThrottleRetries} retries; try again later`,
             'throttled',
           );
-        lane.pausedUntil = Math.max(lane.pausedUntil, Date.now() + throttle.delayMs);
+        await sleep(throttle.delayMs);
+        continue;
       }
+      const cost = body.extensions?.cost;
+      if (cost?.requestedQueryCost) rememberQueryCost(operation, variables, cost.requestedQueryCost);
+      await budget.settle(reservation, {
+        status: cost?.throttleStatus,
+        actualCost: cost?.actualQueryCost ?? undefined,
+      });
+      usage.points += cost?.actualQueryCost ?? 0;
+      return body.data;
     }
   }
 
   return {
-    shop: options.shop,
+    shop,
     usage,
     request(operation, variables) {
       const run = () =>
         send(operation, variables as Record<string, unknown> | undefined) as Promise<
           AdminResult<typeof operation>
         >;
-      if (!isMutation(operation)) return run();
-      const result = lane.mutations.then(run, run);
-      lane.mutations = result.catch(() => undefined);
-      return result;
+      return isMutation(operation) ? inShopMutationOrder(shop, run) : run();
     },
   };
 }
