@@ -1,4 +1,5 @@
 import { createAdminApi } from './admin/admin-api.server';
+import { type AdminBudget, createAdminBudget } from './admin/admin-budget.server';
 import { parseAdminOrigins } from './admin/admin-origin.server';
 import { type AppEnvironment, readEnvironment } from './config.server';
 import { database } from './db/app-database.server';
@@ -17,6 +18,8 @@ export interface Services {
   store: JobStore;
   runner: JobRunner;
   backdrop: ReturnType<typeof createEngine>;
+  /** Each shop's Admin API points: this process's, or shared through Redis with every process. */
+  adminBudget: AdminBudget;
 }
 
 /** The queues on Redis (BullMQ, loaded only then): shared by every app instance and worker. */
@@ -55,13 +58,17 @@ export function appServices(options: { role?: 'web' | 'worker' } = {}): Promise<
       'cdn.shopify.com',
       ...(environment.adminApiOrigin ? parseAdminOrigins(environment.adminApiOrigin).hosts : []),
     ];
+    const adminBudget = createAdminBudget({
+      redisUrl: environment.redisUrl,
+      keyPrefix: `${environment.queuePrefix ?? 'backdrop'}:admin-budget`,
+    });
     const handle = createItemWork({
       store,
       backdrop,
       imageHosts,
       adminFor: async (shop) => {
         const { admin } = await unauthenticated.admin(shop);
-        return createAdminApi({ shop, graphql: admin.graphql });
+        return createAdminApi({ shop, graphql: admin.graphql, budget: adminBudget });
       },
     });
     const onWorkDone = environment.logWork
@@ -77,7 +84,7 @@ export function appServices(options: { role?: 'web' | 'worker' } = {}): Promise<
         })
       : createInProcessJobRunner({ store, handle, onWorkDone });
     await runner.start();
-    return { store, runner, backdrop };
+    return { store, runner, backdrop, adminBudget };
   })();
   return services;
 }

@@ -56,6 +56,7 @@ beforeAll(async () => {
 afterAll(async () => {
   for (const worker of workers) worker.child.kill('SIGKILL');
   await services?.runner.close();
+  await services?.adminBudget.close();
   await redis?.kill();
   await (await import('../app/db/app-database.server')).database().then((database) => database.close());
   await dropDatabase?.();

@@ -35,7 +35,11 @@ export const loader = async ({ request }: LoaderFunctionArgs) => {
     vendor: url.searchParams.get('vendor') ?? '',
     status: url.searchParams.get('status') ?? '',
   };
-  const api = createAdminApi({ shop: session.shop, graphql: admin.graphql });
+  const api = createAdminApi({
+    shop: session.shop,
+    graphql: admin.graphql,
+    budget: (await appServices()).adminBudget,
+  });
   const listing = await listProducts(api, filters, {
     after: url.searchParams.get('after') ?? undefined,
     before: url.searchParams.get('before') ?? undefined,
@@ -68,7 +72,11 @@ export const action = async ({ request }: ActionFunctionArgs) => {
   }
   const provider = String(form.get('provider') || settings.provider);
   const allImages = form.has('allImages') ? form.get('allImages') === 'true' : settings.includeAllImages;
-  const api = createAdminApi({ shop: session.shop, graphql: admin.graphql });
+  const api = createAdminApi({
+    shop: session.shop,
+    graphql: admin.graphql,
+    budget: (await appServices()).adminBudget,
+  });
   const items = await itemsForProducts(api, productIds, allImages);
   if (items.length === 0) return { error: 'productId: the chosen products have no images' };
   const { store, runner, backdrop } = await appServices();
