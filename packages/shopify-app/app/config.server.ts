@@ -24,6 +24,8 @@ export interface AppEnvironment {
   queuePrefix: string | undefined;
   /** How long a dead worker's job stays locked before another takes it over (BACKDROP_STALL_TIMEOUT_MS; default 30 s). */
   stallTimeoutMs: number | undefined;
+  /** Jobs of each kind one process runs at once (BACKDROP_WORKER_CONCURRENCY; default 8). */
+  workerConcurrency: number | undefined;
   /** Print one JSON line per item of work done (BACKDROP_LOG_WORK=1): what, whose, how long. */
   logWork: boolean;
   /** Send Admin API calls to this origin (or `shop=origin,…`) instead of https://<shop> (the fake shops in the demo, tests and benchmarks). */
@@ -48,6 +50,9 @@ export function readEnvironment(environment: NodeJS.ProcessEnv = process.env): A
     redisUrl: environment.REDIS_URL || undefined,
     queuePrefix: environment.BACKDROP_QUEUE_PREFIX || undefined,
     logWork: environment.BACKDROP_LOG_WORK === '1',
+    workerConcurrency: environment.BACKDROP_WORKER_CONCURRENCY
+      ? Number(environment.BACKDROP_WORKER_CONCURRENCY)
+      : undefined,
     stallTimeoutMs: environment.BACKDROP_STALL_TIMEOUT_MS
       ? Number(environment.BACKDROP_STALL_TIMEOUT_MS)
       : undefined,

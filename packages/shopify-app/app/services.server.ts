@@ -79,10 +79,16 @@ export function appServices(options: { role?: 'web' | 'worker' } = {}): Promise<
           store,
           handle,
           onWorkDone,
+          workerConcurrency: environment.workerConcurrency,
           queues: await createRedisQueues({ ...environment, redisUrl: environment.redisUrl }),
           work: options.role === 'worker',
         })
-      : createInProcessJobRunner({ store, handle, onWorkDone });
+      : createInProcessJobRunner({
+          store,
+          handle,
+          onWorkDone,
+          workerConcurrency: environment.workerConcurrency,
+        });
     await runner.start();
     return { store, runner, backdrop, adminBudget };
   })();

@@ -20,6 +20,7 @@ import {
   startOwnRedis,
 } from '@backdrop/testkit';
 import { API_KEY, API_SECRET_KEY, setUpValidSession } from '@shopify/shopify-api/test-helpers';
+import { eq } from 'drizzle-orm';
 import { Redis } from 'ioredis';
 import { openDatabase } from '../app/db/database.server';
 import { createPostgresDatabase } from '../test/support/postgres-database';
@@ -30,10 +31,13 @@ const imagesPerShop = Number(process.env.BENCH_IMAGES_PER_SHOP ?? 200);
 const latencyMs = Number(process.env.BENCH_LATENCY_MS ?? 500);
 const images = shopCount * imagesPerShop;
 // The app's limits: 2 images processed at once per shop, across every worker (the jobs' tenant
-// concurrency), each worker taking up to 8 at once: C = min(2 × shops, 8 × workers).
+// concurrency), each worker taking up to 8 at once: C = min(2 × shops, 8 × workers). The
+// in-process app is given the same 24 in its one process, so both runs have the same C.
 const perShopConcurrency = 2;
 const workerCount = 3;
-const concurrency = Math.min(perShopConcurrency * shopCount, 8 * workerCount);
+const perWorker = 8;
+const concurrency = Math.min(perShopConcurrency * shopCount, perWorker * workerCount);
+const runs = (process.env.BENCH_RUNS ?? 'redis,in-process,faults').split(',');
 
 const quantile = (values: number[], q: number) => {
   const sorted = [...values].sort((a, b) => a - b);
@@ -74,6 +78,21 @@ function startProcess(script: string, environment: Record<string, string>) {
   });
   const exited = new Promise<number | null>((resolve) => child.on('exit', (code) => resolve(code)));
   return { child, events, exited, errors: () => errors };
+}
+
+/** How many items are in a state right now (read from the run's database). */
+async function itemsInState(databaseUrl: string, state: string): Promise<number> {
+  const database = await openDatabase(databaseUrl);
+  try {
+    const { jobItemsTable } = database.tables;
+    const rows = await database.db
+      .select({ id: jobItemsTable.id })
+      .from(jobItemsTable)
+      .where(eq(jobItemsTable.state, state));
+    return rows.length;
+  } finally {
+    await database.close();
+  }
 }
 
 const sleep = (milliseconds: number) => new Promise((resolve) => setTimeout(resolve, milliseconds));
@@ -127,6 +146,7 @@ async function run(label: string, backend: { redis: boolean; faults?: boolean })
     REDIS_URL: redis?.url ?? '',
     BACKDROP_STALL_TIMEOUT_MS: '5000',
     BACKDROP_LOG_WORK: '1',
+    BACKDROP_WORKER_CONCURRENCY: String(backend.redis ? perWorker : perWorker * workerCount),
     FAL_KEY: 'test-fal-key',
     BACKDROP_FAL_PROXY_URL: fal.proxyUrl,
     BACKDROP_ALLOW_PRIVATE_ADDRESSES: '127.0.0.1',
@@ -168,7 +188,10 @@ async function run(label: string, backend: { redis: boolean; faults?: boolean })
     if (backend.faults && redis) {
       await waitFor(() => processedCount() >= images * 0.3, '30% processed');
       workers[0]?.child.kill('SIGKILL');
-      faults.push(`worker ${workers[0]?.child.pid} SIGKILLed at ${processedCount()} images processed`);
+      const inHand = await itemsInState(databaseUrl, 'processing');
+      faults.push(
+        `worker ${workers[0]?.child.pid} SIGKILLed at ${processedCount()} images processed (${inHand} images were being processed by the 3 workers)`,
+      );
       await waitFor(() => processedCount() >= images * 0.6, '60% processed');
       await redis.kill();
       faults.push(`Redis killed at ${processedCount()} images processed`);
@@ -259,12 +282,19 @@ function report(result: RunResult): void {
 console.log(
   `machine: ${cpus()[0]?.model ?? 'unknown CPU'}, ${availableParallelism()} cores, Node ${process.version}; ${shopCount} shops × ${imagesPerShop} images, fal latency ${latencyMs} ms, C = ${concurrency}`,
 );
-report(await run(`BullMQ on Redis + PostgreSQL: 2 app instances, ${workerCount} workers`, { redis: true }));
-report(await run('in-process back end + SQLite: 1 app process', { redis: false }));
-report(
-  await run(`BullMQ on Redis + PostgreSQL, with faults: 2 app instances, ${workerCount} workers`, {
-    redis: true,
-    faults: true,
-  }),
-);
+if (runs.includes('redis'))
+  report(await run(`BullMQ on Redis + PostgreSQL: 2 app instances, ${workerCount} workers`, { redis: true }));
+if (runs.includes('in-process'))
+  report(
+    await run(`in-process back end + SQLite: 1 app process, ${perWorker * workerCount} jobs at once`, {
+      redis: false,
+    }),
+  );
+if (runs.includes('faults'))
+  report(
+    await run(`BullMQ on Redis + PostgreSQL, with faults: 2 app instances, ${workerCount} workers`, {
+      redis: true,
+      faults: true,
+    }),
+  );
 process.exit(0);
