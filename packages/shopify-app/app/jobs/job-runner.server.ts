@@ -73,13 +73,20 @@ export function createJobRunner(options: JobRunnerOptions): JobRunner {
 
   const queueOf = (kind: WorkKind) => (kind === 'process' ? queues.process : queues.media);
 
-  async function enqueue(items: readonly QueuedItem[]): Promise<void> {
+  /**
+   * Queues each item's work. The queue job is added before the item records it, so a crash in
+   * between leaves the item to be queued again (the same id: added once). `onlyNew` skips items
+   * already carrying this job, as every notify of a shop would otherwise queue its whole backlog
+   * again; `start` queues everything (an in-process queue starts empty).
+   */
+  async function enqueue(items: readonly QueuedItem[], onlyNew = false): Promise<void> {
     for (const item of items) {
       const kind = workKindOf(item.state);
       if (!kind) continue;
       const id = queueJobIdOf(item, kind);
-      await store.setQueueJob(item.id, id);
+      if (onlyNew && item.queueJobId === id) continue;
       await queueOf(kind).enqueue({ shop: item.shop, itemId: item.id, kind }, { id, tenant: item.shop });
+      await store.setQueueJob(item.id, id);
     }
   }
 
@@ -110,7 +117,7 @@ export function createJobRunner(options: JobRunnerOptions): JobRunner {
 
   return {
     async notify(shop) {
-      await enqueue(await store.queuedItems(shop));
+      await enqueue(await store.queuedItems(shop), true);
     },
 
     async start() {

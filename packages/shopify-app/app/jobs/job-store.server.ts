@@ -52,12 +52,20 @@ export function workKindOf(state: string): WorkKind | undefined {
 }
 
 /** An item waiting for work, as the runner needs it to queue a background job. */
-export type QueuedItem = Pick<JobItemRow, 'id' | 'shop' | 'jobId' | 'state' | 'attempts'>;
+export type QueuedItem = Pick<JobItemRow, 'id' | 'shop' | 'jobId' | 'state' | 'attempts' | 'queueJobId'>;
 
 export function createJobStore(database: AppDatabase) {
   const { db } = database;
   const { jobsTable, jobItemsTable } = database.tables;
   const now = () => new Date();
+  const queuedItemColumns = {
+    id: jobItemsTable.id,
+    shop: jobItemsTable.shop,
+    jobId: jobItemsTable.jobId,
+    state: jobItemsTable.state,
+    attempts: jobItemsTable.attempts,
+    queueJobId: jobItemsTable.queueJobId,
+  };
 
   /** Items of the job in any of these states exist (a subquery of the job state's update). */
   const jobHas = (...states: ItemState[]) =>
@@ -232,13 +240,7 @@ export function createJobStore(database: AppDatabase) {
     /** Items waiting for work (of one shop, or every shop), oldest first, in their job's order. */
     queuedItems(shop?: string): Promise<QueuedItem[]> {
       return db
-        .select({
-          id: jobItemsTable.id,
-          shop: jobItemsTable.shop,
-          jobId: jobItemsTable.jobId,
-          state: jobItemsTable.state,
-          attempts: jobItemsTable.attempts,
-        })
+        .select(queuedItemColumns)
         .from(jobItemsTable)
         .innerJoin(jobsTable, eq(jobsTable.id, jobItemsTable.jobId))
         .where(
@@ -283,13 +285,7 @@ export function createJobStore(database: AppDatabase) {
     /** Items a stopped process left in a work state: they continue where they were. */
     interrupted(): Promise<QueuedItem[]> {
       return db
-        .select({
-          id: jobItemsTable.id,
-          shop: jobItemsTable.shop,
-          jobId: jobItemsTable.jobId,
-          state: jobItemsTable.state,
-          attempts: jobItemsTable.attempts,
-        })
+        .select(queuedItemColumns)
         .from(jobItemsTable)
         .where(inArray(jobItemsTable.state, runningStates));
     },
