@@ -12,7 +12,11 @@ export const postgresServerUrl =
 export async function createPostgresDatabase(): Promise<{ url: string; drop(): Promise<void> }> {
   const name = `backdrop_test_${randomBytes(6).toString('hex')}`;
   const admin = new pg.Client({ connectionString: postgresServerUrl });
-  await admin.connect();
+  await admin.connect().catch((error: unknown) => {
+    throw new Error(
+      `PostgreSQL at ${new URL(postgresServerUrl).host} did not answer (${String(error)}): these tests need the machine's PostgreSQL; set BACKDROP_TEST_POSTGRES_URL to use another`,
+    );
+  });
   await admin.query(`create database ${name}`);
   await admin.end();
   const url = new URL(postgresServerUrl);
