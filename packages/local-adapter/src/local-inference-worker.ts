@@ -8,10 +8,20 @@ export interface InferenceWorker {
 }
 
 export interface InferenceWorkerOptions {
-  /** The ONNX model's bytes: moved to the worker, not copied. */
-  model: Uint8Array;
+  /**
+   * The ONNX model: a file's path (onnxruntime reads it itself, about 250 MB less peak memory
+   * than parsing a copy held in memory), or its bytes, moved to the worker, not copied.
+   */
+  model: Uint8Array | string;
   /** onnxruntime-node's session options (plain data). */
   sessionOptions: Record<string, unknown>;
+  /**
+   * Where to keep the model as onnxruntime optimized it (with a model given as a path only),
+   * ending in `-ort<version>.onnx` here. Graph optimization rewrites the whole model at every
+   * load (half a second and about 250 MB of peak memory); the saved graph loads with it turned
+   * off. It is specific to the CPU it was made on (see local-model.ts) and the onnxruntime version.
+   */
+  optimizedPrefix?: string | undefined;
 }
 
 /**
@@ -22,8 +32,34 @@ export interface InferenceWorkerOptions {
  */
 const workerSource = `
 const { parentPort, workerData } = require('node:worker_threads');
+const { existsSync, renameSync, rmSync } = require('node:fs');
 const ort = require(workerData.runtimePath);
-const session = ort.InferenceSession.create(workerData.model, workerData.sessionOptions);
+async function load() {
+  const { model, sessionOptions, optimizedPrefix } = workerData;
+  if (typeof model !== 'string' || !optimizedPrefix) return ort.InferenceSession.create(model, sessionOptions);
+  const optimized = optimizedPrefix + '-ort' + ort.env.versions.node + '.onnx';
+  if (existsSync(optimized)) {
+    try {
+      return await ort.InferenceSession.create(optimized, { ...sessionOptions, graphOptimizationLevel: 'disabled' });
+    } catch {
+      // A file another version or machine left, or damaged: optimized again below.
+    }
+  }
+  // Written beside and renamed once the session loaded: no process ever reads half a file.
+  const partial = optimized + '.' + process.pid + '.partial';
+  try {
+    // Level 3 (errors): onnxruntime warns on every save that the file is hardware-specific, which it is keyed by.
+    const saving = { ...sessionOptions, optimizedModelFilePath: partial, logSeverityLevel: 3 };
+    const session = await ort.InferenceSession.create(model, saving);
+    try { renameSync(partial, optimized); } catch {}
+    return session;
+  } catch {
+    // A folder that cannot be written: the model still loads, optimized in memory only.
+    try { rmSync(partial, { force: true }); } catch {}
+    return ort.InferenceSession.create(model, sessionOptions);
+  }
+}
+const session = load();
 // Once loaded, the session holds its own copy of the weights: the bytes received can go.
 session.then(
   () => {
@@ -35,7 +71,8 @@ session.then(
 parentPort.on('message', async ({ id, input, dimensions }) => {
   try {
     const loaded = await session;
-    // Only the final mask is fetched: the model also offers side outputs, which would cost memory.
+    // Only the final mask is fetched: a model file may offer side outputs too (converted models
+    // keep only this one, see local-model-conversion.ts).
     const results = await loaded.run({ input: new ort.Tensor('float32', input, dimensions) }, ['output']);
     const output = results.output ?? Object.values(results)[0];
     parentPort.postMessage({ id, output: output.data });
@@ -52,11 +89,11 @@ parentPort.on('message', async ({ id, input, dimensions }) => {
  */
 export function createInferenceWorker(options: InferenceWorkerOptions): Promise<InferenceWorker> {
   const runtimePath = createRequire(import.meta.url).resolve('onnxruntime-node');
-  const model = options.model;
+  const { model, sessionOptions, optimizedPrefix } = options;
   const worker = new Worker(workerSource, {
     eval: true,
-    workerData: { runtimePath, model, sessionOptions: options.sessionOptions },
-    transferList: [model.buffer as ArrayBuffer],
+    workerData: { runtimePath, model, sessionOptions, optimizedPrefix },
+    transferList: typeof model === 'string' ? [] : [model.buffer as ArrayBuffer],
   });
   const pending = new Map<
     number,

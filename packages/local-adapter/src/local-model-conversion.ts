@@ -281,6 +281,60 @@ function scaleTarget(node: Uint8Array, size: ModelSize): Uint8Array {
   );
 }
 
+/** The one output the engine reads: ISNet's final mask. */
+const mainOutput = 'output';
+
+// onnx.proto: TensorProto.name, ValueInfoProto.name.
+const tensorNameField = 8;
+const valueInfoName = 1;
+const tensorName = (tensor: Uint8Array) => {
+  const name = readFields(tensor).find((field) => field.number === tensorNameField);
+  return name ? decode(name.value) : '';
+};
+
+/**
+ * The graph with `output` as its only output and without the nodes and weights only other
+ * outputs need. ISNet exports its side masks and six decoder feature maps as outputs too:
+ * onnxruntime plans every graph output to live until the run ends, where it could otherwise
+ * reuse their memory, and computes the side heads even when only `output` is fetched (measured
+ * at 1024x1024: about 300 MB less peak memory and 5% faster without them). A model without an
+ * output named `output`, or with subgraphs, is left as it is.
+ */
+function keepOnlyMainOutput(graph: readonly Field[]): Field[] {
+  const nameOf = (valueInfo: Uint8Array) => {
+    const name = readFields(valueInfo).find((field) => field.number === valueInfoName);
+    return name ? decode(name.value) : '';
+  };
+  const outputs = graph.filter((entry) => entry.number === graphOutput);
+  if (!outputs.some((entry) => nameOf(entry.value) === mainOutput)) return [...graph];
+  // Walks back from the output through the nodes producing each value it needs (the export
+  // does not list its nodes in order).
+  const producers = new Map<string, Field>();
+  for (const entry of graph) {
+    if (entry.number !== graphNode) continue;
+    const node = describeNode(entry.value);
+    // Subgraphs read values of this graph without naming them as inputs: left as they are.
+    if (['If', 'Loop', 'Scan'].includes(node.operator)) return [...graph];
+    for (const output of node.outputs) producers.set(output, entry);
+  }
+  const kept = new Set<Field>();
+  const needed = new Set<string>();
+  const pending = [mainOutput];
+  for (let value = pending.pop(); value !== undefined; value = pending.pop()) {
+    needed.add(value);
+    const producer = producers.get(value);
+    if (!producer || kept.has(producer)) continue;
+    kept.add(producer);
+    pending.push(...describeNode(producer.value).inputs);
+  }
+  return graph.filter((entry) => {
+    if (entry.number === graphNode) return kept.has(entry);
+    if (entry.number === graphInitializer) return needed.has(tensorName(entry.value));
+    if (entry.number === graphOutput) return nameOf(entry.value) === mainOutput;
+    return true;
+  });
+}
+
 /** The size the model was exported for. Other sizes must be multiples of 64 (six halvings). */
 const tracedSize = 1024;
 
@@ -314,7 +368,7 @@ export function convertModel(model: Uint8Array, size: ModelSize): Uint8Array {
             return message(entry.number, scaleSpatialDimensions(entry.value, size));
           return entry;
         });
-      return message(modelGraph, writeFields(graph));
+      return message(modelGraph, writeFields(keepOnlyMainOutput(graph)));
     }),
   );
 }

@@ -1,6 +1,7 @@
 import { createHash } from 'node:crypto';
-import { mkdir, readFile, rename, writeFile } from 'node:fs/promises';
-import { homedir } from 'node:os';
+import { readFileSync } from 'node:fs';
+import { access, mkdir, readFile, rename, writeFile } from 'node:fs/promises';
+import { arch, cpus, homedir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { BackdropError, readEnvironmentVariable } from '@backdrop/core/provider';
 import { createInferenceWorker, type InferenceWorker } from './local-inference-worker.js';
@@ -23,7 +24,7 @@ export function modelSourceOf(options: ModelOptions): ModelSource {
 }
 
 /** Bumped whenever convertModel's output changes, so that stale cached models are not reused. */
-const conversionVersion = 1;
+const conversionVersion = 2;
 
 /** Where converted models are kept: BACKDROP_CACHE_DIR, else the user's cache folder. */
 function cacheFolder(): string {
@@ -34,15 +35,21 @@ function cacheFolder(): string {
 }
 
 /**
- * The model converted for `size` (float32, see local-model-conversion.ts), read from the disk
- * cache when an earlier process converted it. A cache that cannot be written only costs the
- * conversion again next time.
+ * The model converted for `size` (float32, see local-model-conversion.ts): the cached file's
+ * path when an earlier process converted it or this one could write it (onnxruntime then reads
+ * the file itself, with less memory than from bytes), else the converted bytes. A cache that
+ * cannot be written only costs the conversion again next time.
  */
-async function convertedModel(original: Uint8Array, size: ModelSize): Promise<Uint8Array> {
+async function convertedModel(original: Uint8Array, size: ModelSize): Promise<string | Uint8Array> {
   const digest = createHash('sha256').update(original).digest('hex').slice(0, 16);
   const path = join(cacheFolder(), `isnet-${digest}-${size.width}x${size.height}-v${conversionVersion}.onnx`);
-  const cached = await readFile(path).catch(() => undefined);
-  if (cached) return cached;
+  if (
+    await access(path).then(
+      () => true,
+      () => false,
+    )
+  )
+    return path;
   const converted = convertModel(original, size);
   try {
     await mkdir(dirname(path), { recursive: true });
@@ -50,10 +57,27 @@ async function convertedModel(original: Uint8Array, size: ModelSize): Promise<Ui
     const partial = `${path}.${process.pid}.partial`;
     await writeFile(partial, converted);
     await rename(partial, path);
+    return path;
   } catch {
     // A read-only home: the converted model still serves this process.
+    return converted;
   }
-  return converted;
+}
+
+/**
+ * This machine's CPU, for the name of onnxruntime's optimized graph: it picks kernels and
+ * memory layouts (NCHWc blocks) for the CPU's instruction sets, so a graph optimized elsewhere
+ * (a shared home folder, a copied cache) must not be reused here.
+ */
+function hardwareKey(): string {
+  let flags = '';
+  try {
+    flags = readFileSync('/proc/cpuinfo', 'utf8').match(/^(?:flags|Features)\s*:(.*)$/m)?.[1] ?? '';
+  } catch {
+    // Not Linux: the CPU's model name and the architecture only.
+  }
+  const cpu = `${arch()} ${cpus()[0]?.model ?? ''} ${flags.trim()}`;
+  return createHash('sha256').update(cpu).digest('hex').slice(0, 12);
 }
 
 async function readModel(source: ModelSource): Promise<Uint8Array> {
@@ -86,6 +110,8 @@ export function loadSession(source: ModelSource, size: ModelSize = imageModelSiz
       const model = await convertedModel(await readModel(source), size);
       return createInferenceWorker({
         model,
+        optimizedPrefix:
+          typeof model === 'string' ? `${model.replace(/\.onnx$/, '')}-${hardwareKey()}` : undefined,
         sessionOptions: {
           graphOptimizationLevel: 'all',
           // The CPU arena makes inference faster; memory patterns only hold on to every peak
