@@ -14,6 +14,7 @@ import type {
 import { redisOptionsFromUrl } from './redis-connection.js';
 import { createRetryPolicy, failureOf, type JobRetryOptions } from './retry-policy.js';
 import { createTenantGate } from './tenant-gate.js';
+import { createTenantStartLog } from './tenant-start-log.js';
 import { checkWorkerOptions } from './worker-options.js';
 
 export interface RedisJobsOptions {
@@ -143,6 +144,11 @@ export function createRedisJobs<Data, Result>(options: RedisJobsOptions): RedisJ
     workerOptions: JobWorkerOptions = {},
   ): JobWorker {
     checkWorkerOptions(workerOptions);
+    // The queue-wide limit is the same sliding window as a tenant's, over every job: BullMQ's own
+    // limiter counts fixed windows, which let up to twice `max` start across a window's edge.
+    const queueStarts =
+      workerOptions.rateLimit &&
+      createTenantStartLog(control, { keyPrefix, limit: workerOptions.rateLimit, kind: 'queue-rate' });
     const tenantGate = createTenantGate(control, {
       keyPrefix,
       leaseMs: stallIntervalMs,
@@ -158,9 +164,17 @@ export function createRedisJobs<Data, Result>(options: RedisJobsOptions): RedisJ
         if (await control.exists(cancelKey(id)))
           throw new UnrecoverableError(encodeFailure(failureOf(aborted)));
         const tenant = stored.tenant;
-        const waitMs = tenantGate && tenant !== undefined ? await tenantGate.enter(tenant, id) : 0;
+        // The queue's start is counted first; a job its tenant then turns away leaves it counted,
+        // so the queue may run a little under its limit, never over.
+        const queueWaitMs = queueStarts ? await queueStarts.tryStart('all', id) : 0;
+        const waitMs =
+          queueWaitMs > 0
+            ? queueWaitMs
+            : tenantGate && tenant !== undefined
+              ? await tenantGate.enter(tenant, id)
+              : 0;
         if (waitMs > 0) {
-          // The tenant is at its limit: try again once it may start, without spending an attempt.
+          // The queue or the tenant is at its limit: try again once it may start, without spending an attempt.
           await job.moveToDelayed(Date.now() + waitMs, token);
           throw new DelayedError();
         }
@@ -212,9 +226,6 @@ export function createRedisJobs<Data, Result>(options: RedisJobsOptions): RedisJ
         stalledInterval: stallIntervalMs,
         // A job whose workers keep dying is failed after this many takeovers, not retried forever.
         maxStalledCount: 5,
-        limiter: workerOptions.rateLimit
-          ? { max: workerOptions.rateLimit.max, duration: workerOptions.rateLimit.durationMs }
-          : undefined,
         settings: {
           backoffStrategy: (_attemptsMade, _type, error) =>
             error instanceof RetryableJobError ? error.retryDelayMs : 1_000,

@@ -29,9 +29,14 @@ export interface TenantStartLog {
 
 export function createTenantStartLog(
   redis: Redis,
-  options: { keyPrefix: string; limit: RateLimit },
+  options: {
+    keyPrefix: string;
+    limit: RateLimit;
+    /** The keys' kind (default `tenant-rate`); the queue-wide limit keeps its one log as `queue-rate`. */
+    kind?: string;
+  },
 ): TenantStartLog {
-  const key = (tenant: string) => `${options.keyPrefix}:tenant-rate:${tenant}`;
+  const key = (tenant: string) => `${options.keyPrefix}:${options.kind ?? 'tenant-rate'}:${tenant}`;
   return {
     async tryStart(tenant, jobId) {
       const waitMs = await redis.eval(
