@@ -24,6 +24,8 @@ export interface AppEnvironment {
   queuePrefix: string | undefined;
   /** How long a dead worker's job stays locked before another takes it over (BACKDROP_STALL_TIMEOUT_MS; default 30 s). */
   stallTimeoutMs: number | undefined;
+  /** With REDIS_URL, web instances work too, besides queueing (BACKDROP_WORK_IN_APP=1): no separate worker needed. */
+  workInApp: boolean;
   /** Jobs of each kind one process runs at once (BACKDROP_WORKER_CONCURRENCY; default 8). */
   workerConcurrency: number | undefined;
   /** Print one JSON line per item of work done (BACKDROP_LOG_WORK=1): what, whose, how long. */
@@ -50,6 +52,7 @@ export function readEnvironment(environment: NodeJS.ProcessEnv = process.env): A
     redisUrl: environment.REDIS_URL || undefined,
     queuePrefix: environment.BACKDROP_QUEUE_PREFIX || undefined,
     logWork: environment.BACKDROP_LOG_WORK === '1',
+    workInApp: environment.BACKDROP_WORK_IN_APP === '1',
     workerConcurrency: environment.BACKDROP_WORKER_CONCURRENCY
       ? Number(environment.BACKDROP_WORKER_CONCURRENCY)
       : undefined,

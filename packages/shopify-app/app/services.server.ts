@@ -81,7 +81,7 @@ export function appServices(options: { role?: 'web' | 'worker' } = {}): Promise<
           onWorkDone,
           workerConcurrency: environment.workerConcurrency,
           queues: await createRedisQueues({ ...environment, redisUrl: environment.redisUrl }),
-          work: options.role === 'worker',
+          work: options.role === 'worker' || environment.workInApp,
         })
       : createInProcessJobRunner({
           store,
