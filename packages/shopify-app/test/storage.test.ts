@@ -178,6 +178,10 @@ describe.each(Object.entries(dialects))('storage on %s', (dialect, setup) => {
       for (const entry of queued) await store.update(entry.id, { state: 'ready' });
       expect((await store.job('race.myshopify.com', job.id))?.state).toBe('review');
       expect(await store.pendingWork()).toBe(0);
+      // shop/redact: the job goes, and its items with it (the foreign key cascades).
+      await store.deleteShop('race.myshopify.com');
+      expect(await store.jobs('race.myshopify.com')).toEqual([]);
+      expect(await store.items(job.id)).toEqual([]);
     } finally {
       await database.close();
     }
