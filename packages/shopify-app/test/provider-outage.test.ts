@@ -2,11 +2,10 @@ import { createFal } from '@backdrop/fal-adapter';
 import { startFalEmulator } from '@backdrop/testkit';
 import { TEST_SHOP } from '@shopify/shopify-api/test-helpers';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { createAdminApi } from '../app/admin/admin-api.server';
 import { createItemWork } from '../app/jobs/item-work.server';
 import { createInProcessJobRunner } from '../app/jobs/job-runner.server';
 import { createEngine } from '../app/processing/backdrop-engine.server';
-import { itemsForProducts } from '../app/products/product-catalogue.server';
+import { createRemovalJob } from './support/removal-job';
 import { startTestApp, type TestApp } from './test-app';
 
 let app: TestApp;
@@ -23,18 +22,11 @@ afterAll(async () => {
 /** A job of two product images through fal, run to the end by a runner retrying soon. */
 async function runThroughFal() {
   const { store } = app.services;
-  const { admin } = await app.shopify.unauthenticated.admin(TEST_SHOP);
-  const items = await itemsForProducts(
-    createAdminApi({ shop: TEST_SHOP, graphql: admin.graphql }),
-    app.products.slice(0, 2).map((product) => product.id),
-    false,
-  );
-  const job = await store.createJob({
-    shop: TEST_SHOP,
-    operation: { kind: 'remove', background: 'transparent' },
+  const job = await createRemovalJob({
+    shopify: app.shopify,
+    store,
+    productIds: app.products.slice(0, 2).map((product) => product.id),
     provider: 'fal',
-    estimatedCostUsd: undefined,
-    items,
   });
   const backdrop = createEngine({
     adapters: [createFal({ credentials: 'test-fal-key', fetch: fal.fetch })],

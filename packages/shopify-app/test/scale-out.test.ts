@@ -75,22 +75,15 @@ describe('the app on PostgreSQL and Redis, with worker processes', () => {
 
   it('a worker killed mid-job: another takes its items over and resumes their fal jobs, paid once', async () => {
     const { store, runner } = services;
-    const { itemsForProducts } = await import('../app/products/product-catalogue.server');
-    const { createAdminApi } = await import('../app/admin/admin-api.server');
-    const shopify = await import('../app/shopify.server');
-    const { admin } = await shopify.unauthenticated.admin(TEST_SHOP);
-    const items = await itemsForProducts(
-      createAdminApi({ shop: TEST_SHOP, graphql: admin.graphql }),
-      products.map((product) => product.id),
-      false,
-    );
-    const job = await store.createJob({
-      shop: TEST_SHOP,
-      operation: { kind: 'remove', background: 'transparent' },
+    // Imported once the environment is set: the app's modules read it when they load.
+    const { createRemovalJob } = await import('./support/removal-job');
+    const job = await createRemovalJob({
+      shopify: await import('../app/shopify.server'),
+      store,
+      productIds: products.map((product) => product.id),
       provider: 'fal',
-      estimatedCostUsd: 0.018 * items.length,
-      items,
     });
+    const items = await store.items(job.id);
     jobId = job.id;
     await runner.notify(TEST_SHOP);
 

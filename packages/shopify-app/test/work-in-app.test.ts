@@ -5,6 +5,7 @@ import { startFalEmulator, startOwnRedis } from '@backdrop/testkit';
 import { TEST_SHOP } from '@shopify/shopify-api/test-helpers';
 import { Redis } from 'ioredis';
 import { afterAll, beforeAll, expect, it } from 'vitest';
+import { createRemovalJob } from './support/removal-job';
 import { startTestApp, type TestApp } from './test-app';
 
 // A small deployment on Redis with no separate worker: BACKDROP_WORK_IN_APP=1 lets the web
@@ -37,20 +38,11 @@ afterAll(async () => {
 
 it('runs the jobs it queues on Redis itself, with no worker process', async () => {
   const { store, runner } = app.services;
-  const { itemsForProducts } = await import('../app/products/product-catalogue.server');
-  const { createAdminApi } = await import('../app/admin/admin-api.server');
-  const { admin } = await app.shopify.unauthenticated.admin(TEST_SHOP);
-  const items = await itemsForProducts(
-    createAdminApi({ shop: TEST_SHOP, graphql: admin.graphql }),
-    app.products.slice(0, 2).map((product) => product.id),
-    false,
-  );
-  const job = await store.createJob({
-    shop: TEST_SHOP,
-    operation: { kind: 'remove', background: 'transparent' },
+  const job = await createRemovalJob({
+    shopify: app.shopify,
+    store,
+    productIds: app.products.slice(0, 2).map((product) => product.id),
     provider: 'fal',
-    estimatedCostUsd: undefined,
-    items,
   });
   await runner.notify(TEST_SHOP);
   await runner.idle();
