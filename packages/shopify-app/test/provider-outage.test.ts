@@ -1,6 +1,5 @@
 import { createFal } from '@backdrop/fal-adapter';
 import { startFalEmulator } from '@backdrop/testkit';
-import { TEST_SHOP } from '@shopify/shopify-api/test-helpers';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createItemWork } from '../app/jobs/item-work.server';
 import { createInProcessJobRunner } from '../app/jobs/job-runner.server';
