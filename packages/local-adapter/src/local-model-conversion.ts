@@ -8,7 +8,7 @@
  */
 
 /** One protobuf field: its number, wire type and payload (without the length prefix). */
-interface Field {
+export interface Field {
   number: number;
   wireType: number;
   value: Uint8Array;
@@ -39,7 +39,7 @@ const tensorRawData = 9;
 const float32Type = 1;
 const float16Type = 10;
 
-function readVarint(bytes: Uint8Array, offset: number): [value: number, next: number] {
+export function readVarint(bytes: Uint8Array, offset: number): [value: number, next: number] {
   let value = 0;
   let scale = 1;
   let position = offset;
@@ -52,7 +52,7 @@ function readVarint(bytes: Uint8Array, offset: number): [value: number, next: nu
   }
 }
 
-function varint(value: number): number[] {
+export function varint(value: number): number[] {
   const bytes: number[] = [];
   let rest = value;
   while (rest >= 0x80) {
@@ -63,7 +63,7 @@ function varint(value: number): number[] {
   return bytes;
 }
 
-function readFields(bytes: Uint8Array): Field[] {
+export function readFields(bytes: Uint8Array): Field[] {
   const fields: Field[] = [];
   let offset = 0;
   while (offset < bytes.length) {
@@ -86,7 +86,7 @@ function readFields(bytes: Uint8Array): Field[] {
   return fields;
 }
 
-function writeFields(fields: readonly Field[]): Uint8Array {
+export function writeFields(fields: readonly Field[]): Uint8Array {
   const heads = fields.map((field) => [
     ...varint(field.number * 8 + field.wireType),
     ...(field.wireType === 2 ? varint(field.value.length) : []),
@@ -106,8 +106,8 @@ function writeFields(fields: readonly Field[]): Uint8Array {
   return output;
 }
 
-const message = (number: number, value: Uint8Array): Field => ({ number, wireType: 2, value });
-const varintField = (number: number, value: number): Field => ({
+export const message = (number: number, value: Uint8Array): Field => ({ number, wireType: 2, value });
+export const varintField = (number: number, value: number): Field => ({
   number,
   wireType: 0,
   value: Uint8Array.from(varint(value)),
@@ -201,7 +201,7 @@ function scaleSpatialDimensions(valueInfo: Uint8Array, size: ModelSize): Uint8Ar
   );
 }
 
-const decode = (bytes: Uint8Array) => new TextDecoder().decode(bytes);
+export const decode = (bytes: Uint8Array) => new TextDecoder().decode(bytes);
 
 /** A Cast to float16 (the model's own, around Resize and its input) made a Cast to float32. */
 function castToFloat(node: Uint8Array): Uint8Array {
