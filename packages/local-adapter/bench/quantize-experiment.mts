@@ -18,99 +18,23 @@
 import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import sharp from 'sharp';
+import {
+  decode,
+  type Field,
+  message,
+  readFields,
+  readVarint,
+  varintField,
+  writeFields,
+} from '../src/local-model-conversion.js';
 
 const require = createRequire(import.meta.url);
 // biome-ignore lint/suspicious/noExplicitAny: onnxruntime-node's types are not needed for an experiment
 const ort: any = require('onnxruntime-node');
 
-// ---- protobuf (as in src/local-model-conversion.ts) ----
-interface Field {
-  number: number;
-  wireType: number;
-  value: Uint8Array;
-}
-function readVarint(bytes: Uint8Array, offset: number): [number, number] {
-  let value = 0;
-  let scale = 1;
-  let position = offset;
-  for (;;) {
-    const byte = bytes[position++];
-    if (byte === undefined) throw new Error('truncated varint');
-    value += (byte & 0x7f) * scale;
-    if (byte < 0x80) return [value, position];
-    scale *= 128;
-  }
-}
-function varint(value: number): number[] {
-  const bytes: number[] = [];
-  let rest = value;
-  if (rest < 0) {
-    // Negative int64: two's complement over 10 bytes (only small negatives here).
-    let big = BigInt.asUintN(64, BigInt(rest));
-    while (big >= 0x80n) {
-      bytes.push(Number(big & 0x7fn) | 0x80);
-      big >>= 7n;
-    }
-    bytes.push(Number(big));
-    return bytes;
-  }
-  while (rest >= 0x80) {
-    bytes.push((rest % 128) | 0x80);
-    rest = Math.floor(rest / 128);
-  }
-  bytes.push(rest);
-  return bytes;
-}
-function readFields(bytes: Uint8Array): Field[] {
-  const fields: Field[] = [];
-  let offset = 0;
-  while (offset < bytes.length) {
-    const [tag, afterTag] = readVarint(bytes, offset);
-    const number = Math.floor(tag / 8);
-    const wireType = tag % 8;
-    let start = afterTag;
-    let end: number;
-    if (wireType === 0) end = readVarint(bytes, afterTag)[1];
-    else if (wireType === 1) end = afterTag + 8;
-    else if (wireType === 5) end = afterTag + 4;
-    else if (wireType === 2) {
-      const [length, afterLength] = readVarint(bytes, afterTag);
-      start = afterLength;
-      end = afterLength + length;
-    } else throw new Error(`wire type ${wireType}`);
-    fields.push({ number, wireType, value: bytes.subarray(start, end) });
-    offset = end;
-  }
-  return fields;
-}
-function writeFields(fields: readonly Field[]): Uint8Array {
-  const heads = fields.map((field) => [
-    ...varint(field.number * 8 + field.wireType),
-    ...(field.wireType === 2 ? varint(field.value.length) : []),
-  ]);
-  const size = fields.reduce(
-    (total, field, index) => total + (heads[index]?.length ?? 0) + field.value.length,
-    0,
-  );
-  const output = new Uint8Array(size);
-  let offset = 0;
-  fields.forEach((field, index) => {
-    const head = heads[index] ?? [];
-    output.set(head, offset);
-    output.set(field.value, offset + head.length);
-    offset += head.length + field.value.length;
-  });
-  return output;
-}
+// ---- protobuf: src/local-model-conversion.ts's ----
 const encoder = new TextEncoder();
-const decode = (bytes: Uint8Array) => new TextDecoder().decode(bytes);
-const message = (number: number, value: Uint8Array): Field => ({ number, wireType: 2, value });
 const text = (number: number, value: string) => message(number, encoder.encode(value));
-const varintField = (number: number, value: number): Field => ({
-  number,
-  wireType: 0,
-  value: Uint8Array.from(varint(value)),
-});
 
 // ---- the graph ----
 interface Node {

@@ -55,6 +55,16 @@ export function readVarint(bytes: Uint8Array, offset: number): [value: number, n
 export function varint(value: number): number[] {
   const bytes: number[] = [];
   let rest = value;
+  if (rest < 0) {
+    // A negative int64 (an axis of -1): two's complement over 10 bytes.
+    let big = BigInt.asUintN(64, BigInt(rest));
+    while (big >= 0x80n) {
+      bytes.push(Number(big & 0x7fn) | 0x80);
+      big >>= 7n;
+    }
+    bytes.push(Number(big));
+    return bytes;
+  }
   while (rest >= 0x80) {
     bytes.push((rest % 128) | 0x80);
     rest = Math.floor(rest / 128);
