@@ -238,17 +238,36 @@ function castToFloat(node: Uint8Array): Uint8Array {
   );
 }
 
-interface GraphNode {
+const encoder = new TextEncoder();
+export const text = (number: number, value: string) => message(number, encoder.encode(value));
+
+export interface GraphNode {
   operator: string;
   inputs: string[];
   outputs: string[];
+  /** Every other field (name, attributes, domain), as read. */
+  rest: Field[];
 }
 
-function describeNode(node: Uint8Array): GraphNode {
-  const fields = readFields(node);
+export function readNode(bytes: Uint8Array): GraphNode {
+  const fields = readFields(bytes);
   const texts = (number: number) =>
     fields.filter((field) => field.number === number).map((field) => decode(field.value));
-  return { operator: texts(nodeOperator)[0] ?? '', inputs: texts(nodeInput), outputs: texts(nodeOutput) };
+  return {
+    operator: texts(nodeOperator)[0] ?? '',
+    inputs: texts(nodeInput),
+    outputs: texts(nodeOutput),
+    rest: fields.filter((field) => ![nodeInput, nodeOutput, nodeOperator].includes(field.number)),
+  };
+}
+
+export function writeNode(node: GraphNode): Uint8Array {
+  return writeFields([
+    ...node.inputs.map((input) => text(nodeInput, input)),
+    ...node.outputs.map((output) => text(nodeOutput, output)),
+    text(nodeOperator, node.operator),
+    ...node.rest,
+  ]);
 }
 
 /**
@@ -322,7 +341,7 @@ function keepOnlyMainOutput(graph: readonly Field[]): Field[] {
   const producers = new Map<string, Field>();
   for (const entry of graph) {
     if (entry.number !== graphNode) continue;
-    const node = describeNode(entry.value);
+    const node = readNode(entry.value);
     // Subgraphs read values of this graph without naming them as inputs: left as they are.
     if (['If', 'Loop', 'Scan'].includes(node.operator)) return [...graph];
     for (const output of node.outputs) producers.set(output, entry);
@@ -335,7 +354,7 @@ function keepOnlyMainOutput(graph: readonly Field[]): Field[] {
     const producer = producers.get(value);
     if (!producer || kept.has(producer)) continue;
     kept.add(producer);
-    pending.push(...describeNode(producer.value).inputs);
+    pending.push(...readNode(producer.value).inputs);
   }
   return graph.filter((entry) => {
     if (entry.number === graphNode) return kept.has(entry);
@@ -362,7 +381,7 @@ export function convertModel(model: Uint8Array, size: ModelSize): Uint8Array {
       if (field.number !== modelGraph) return field;
       const entries = readFields(field.value);
       const targets = resizeTargets(
-        entries.filter((entry) => entry.number === graphNode).map((entry) => describeNode(entry.value)),
+        entries.filter((entry) => entry.number === graphNode).map((entry) => readNode(entry.value)),
       );
       const graph = entries
         // Intermediate shapes were recorded for 1024x1024: onnxruntime infers them again.
@@ -370,7 +389,7 @@ export function convertModel(model: Uint8Array, size: ModelSize): Uint8Array {
         .map((entry) => {
           if (entry.number === graphInitializer) return message(graphInitializer, widenTensor(entry.value));
           if (entry.number === graphNode) {
-            const node = describeNode(entry.value);
+            const node = readNode(entry.value);
             if (targets.has(node.outputs[0] ?? '')) return message(graphNode, scaleTarget(entry.value, size));
             return message(graphNode, castToFloat(entry.value));
           }

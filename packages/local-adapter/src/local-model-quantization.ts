@@ -15,12 +15,15 @@
  */
 import {
   decode,
-  type Field,
+  type GraphNode,
   message,
   readFields,
+  readNode,
   readVarint,
+  text,
   varintField,
   writeFields,
+  writeNode,
 } from './local-model-conversion.js';
 
 /** Each quantized activation's uint8 scale and zero point, by tensor name. */
@@ -31,9 +34,6 @@ const modelGraph = 7;
 const graphNode = 1;
 const graphInitializer = 5;
 const graphOutput = 12;
-const nodeInput = 1;
-const nodeOutput = 2;
-const nodeOperator = 4;
 const nodeAttribute = 5;
 const attributeName = 1;
 const attributeInteger = 3;
@@ -48,38 +48,6 @@ const float32Type = 1;
 const uint8Type = 2;
 const int8Type = 3;
 const int32Type = 6;
-
-const encoder = new TextEncoder();
-const text = (number: number, value: string) => message(number, encoder.encode(value));
-
-interface Node {
-  operator: string;
-  inputs: string[];
-  outputs: string[];
-  /** Every other field (name, attributes, domain), as read. */
-  rest: Field[];
-}
-
-function readNode(bytes: Uint8Array): Node {
-  const fields = readFields(bytes);
-  const texts = (number: number) =>
-    fields.filter((field) => field.number === number).map((field) => decode(field.value));
-  return {
-    operator: texts(nodeOperator)[0] ?? '',
-    inputs: texts(nodeInput),
-    outputs: texts(nodeOutput),
-    rest: fields.filter((field) => ![nodeInput, nodeOutput, nodeOperator].includes(field.number)),
-  };
-}
-
-function writeNode(node: Node): Uint8Array {
-  return writeFields([
-    ...node.inputs.map((input) => text(nodeInput, input)),
-    ...node.outputs.map((output) => text(nodeOutput, output)),
-    text(nodeOperator, node.operator),
-    ...node.rest,
-  ]);
-}
 
 interface Tensor {
   dimensions: number[];
@@ -125,7 +93,7 @@ const axisZero = message(
 );
 
 /** The converted model's Casts are float32 to float32: dropped, their consumers reading the Cast's input. */
-function removeCasts(nodes: Node[], outputs: ReadonlySet<string>): Node[] {
+function removeCasts(nodes: GraphNode[], outputs: ReadonlySet<string>): GraphNode[] {
   let kept = nodes;
   for (const cast of nodes.filter((node) => node.operator === 'Cast')) {
     const from = cast.inputs[0] ?? '';
@@ -143,10 +111,10 @@ function removeCasts(nodes: Node[], outputs: ReadonlySet<string>): Node[] {
 
 /** One Conv's weights as int8 per output channel and its bias as int32, each behind a DequantizeLinear. */
 function quantizeConvolution(
-  conv: Node,
+  conv: GraphNode,
   inputScale: number,
   initializers: Map<string, Uint8Array>,
-  added: Node[],
+  added: GraphNode[],
 ): void {
   const [, weightName = '', biasName] = conv.inputs;
   const weightBytes = initializers.get(weightName);
@@ -226,11 +194,11 @@ export function quantizeModel(model: Uint8Array, activations: ActivationTable): 
         outputs,
       );
       const parameters = new Map(Object.entries(activations));
-      const consumers = new Map<string, Node[]>();
+      const consumers = new Map<string, GraphNode[]>();
       for (const node of nodes)
         for (const input of node.inputs) consumers.set(input, [...(consumers.get(input) ?? []), node]);
       // Relus folded into their Conv's quantization.
-      const folded = new Set<Node>();
+      const folded = new Set<GraphNode>();
       for (const conv of nodes.filter((node) => node.operator === 'Conv')) {
         const users = consumers.get(conv.outputs[0] ?? '') ?? [];
         const relu = users[0];
@@ -256,7 +224,7 @@ export function quantizeModel(model: Uint8Array, activations: ActivationTable): 
           }
         }
       }
-      const added: Node[] = [];
+      const added: GraphNode[] = [];
       const graphInputs = new Set(
         entries
           .filter((entry) => entry.number === 11)
