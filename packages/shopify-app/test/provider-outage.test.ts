@@ -27,6 +27,12 @@ async function runThroughFal() {
     productIds: app.products.slice(0, 2).map((product) => product.id),
     provider: 'fal',
   });
+  return runToTheEnd(job.id);
+}
+
+/** Runs what is queued to the end with a runner retrying soon; the job's items afterwards. */
+async function runToTheEnd(jobId: string) {
+  const { store } = app.services;
   const backdrop = createEngine({
     adapters: [createFal({ credentials: 'test-fal-key', fetch: fal.fetch })],
     allowPrivateAddresses: ['127.0.0.1'],
@@ -44,7 +50,7 @@ async function runThroughFal() {
   await runner.start();
   await runner.idle();
   await runner.close();
-  return store.items(job.id);
+  return store.items(jobId);
 }
 
 describe('a provider outage while the app processes', () => {
@@ -73,6 +79,25 @@ describe('a provider outage while the app processes', () => {
     }
     // 2 images × 4 job attempts × 3 tries of the start by core, and not one more.
     expect(fal.faults.injected.filter((entry) => entry.operation === 'submit')).toHaveLength(8 + 24);
+    expect(fal.jobs.size).toBe(jobsBefore);
+  });
+
+  it('does not send again a start that a stopped process may have had taken', async () => {
+    fal.faults.clear();
+    const { store } = app.services;
+    const job = await createRemovalJob({
+      shopify: app.shopify,
+      store,
+      productIds: app.products.slice(0, 1).map((product) => product.id),
+      provider: 'fal',
+    });
+    // As a worker that died between sending fal the start and saving the job's id leaves it.
+    const [item] = await store.items(job.id);
+    await store.update(item?.id ?? '', { state: 'processing', attempts: 1, startSentAt: new Date() });
+    const jobsBefore = fal.jobs.size;
+    const [after] = await runToTheEnd(job.id);
+    expect(after?.state).toBe('failed');
+    expect(after?.error).toMatch(/it was not sent again, so it is not paid twice/);
     expect(fal.jobs.size).toBe(jobsBefore);
   });
 });

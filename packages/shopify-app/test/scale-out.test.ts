@@ -100,20 +100,38 @@ describe('the app on PostgreSQL and Redis, with worker processes', () => {
 
     await startWorker();
     await runner.idle();
+    const taken = await store.items(job.id);
+    // One fal job per image: the takeover resumed the dead worker's jobs instead of paying again.
+    expect(fal.jobs.size).toBe(items.length);
+    // An image whose start was on its way when the worker died (fal may have taken it, its id was
+    // not yet saved) is not sent again: it fails, saying so, until the merchant retries it.
+    const inFlight = taken.filter((row) => row.state === 'failed');
+    for (const row of inFlight) expect(row.error).toMatch(/it was not sent again, so it is not paid twice/);
+    expect(taken.filter((row) => row.state !== 'failed').every((row) => row.state === 'ready')).toBe(true);
+    await store.transition(
+      TEST_SHOP,
+      inFlight.map((row) => row.id),
+      ['failed'],
+      'pending',
+      { startSentAt: null },
+    );
+    await runner.notify(TEST_SHOP);
+    await runner.idle();
     const rows = await store.items(job.id);
     expect(rows.map((row) => [row.productTitle, row.state, row.error])).toEqual(
       rows.map((row) => [row.productTitle, 'ready', null]),
     );
-    // One fal job per image: the takeover resumed the dead worker's jobs instead of paying again.
-    expect(fal.jobs.size).toBe(items.length);
+    // The retry, the merchant's choice, is the only job added.
+    expect(fal.jobs.size).toBe(items.length + inFlight.length);
     for (const row of rows) {
       expect(row.provider).toBe('fal');
       expect(row.providerHandle).toBeNull();
       expect(row.resultBytes?.length).toBeGreaterThan(1000);
     }
+    // A takeover is not a new claim; only the merchant's retry is.
     for (const item of orphaned)
       expect(rows.find((row) => row.id === item.id)?.attempts, 'an orphaned item was taken once more').toBe(
-        1,
+        inFlight.some((row) => row.id === item.id) ? 2 : 1,
       );
   });
 

@@ -93,6 +93,7 @@ export const jobItemsTable = pgTable(
     mediaBeforeAttach: jsonb('media_before_attach').$type<string[]>(),
     error: text('error'),
     providerHandle: jsonb('provider_handle').$type<JobHandle>(),
+    startSentAt: instant('start_sent_at'),
     queueJobId: text('queue_job_id'),
     attempts: integer('attempts').notNull().default(0),
     createdAt: instant('created_at').notNull(),

@@ -86,6 +86,8 @@ export const jobItemsTable = sqliteTable(
     error: text('error'),
     /** The paid provider job started for this item, saved at acceptance: a restart resumes it, never pays twice. */
     providerHandle: text('provider_handle', { mode: 'json' }).$type<JobHandle>(),
+    /** Set just before asking a provider to start, cleared once that start's outcome is known. */
+    startSentAt: integer('start_sent_at', { mode: 'timestamp_ms' }),
     /** The background job that carries the item's current work (its id on the job queue). */
     queueJobId: text('queue_job_id'),
     /** Times the item's work was taken by a runner; part of its queue job id, so a requeue is a new job. */

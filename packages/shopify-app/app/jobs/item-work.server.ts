@@ -74,6 +74,13 @@ export function createItemWork(options: ItemWorkOptions): WorkHandler {
   async function processItem(item: JobItemRow, signal: AbortSignal): Promise<void> {
     const job = await store.job(item.shop, item.jobId);
     if (!job) return;
+    const paidProviders = options.backdrop.providers.some((provider) => provider.provider !== 'local');
+    if (item.startSentAt && !item.providerHandle && job.provider !== 'local' && paidProviders)
+      // The process that had it died after asking the provider to start and before the job's id
+      // was saved: the provider may have taken (and will charge) that job, so it is not resent.
+      throw new Error(
+        'The work on this image stopped after the provider was asked to start its job and before the job was recorded; it was not sent again, so it is not paid twice. Retry to process it again (the provider’s dashboard shows whether the first job ran)',
+      );
     // A paid provider job this item already started (before a restart or on a worker that died)
     // is resumed, not started again; the original is only needed to start one.
     const image = item.providerHandle ? undefined : await originalBytes(item, signal);
@@ -82,7 +89,8 @@ export function createItemWork(options: ItemWorkOptions): WorkHandler {
       seed: item.seed ?? undefined,
       signal,
       savedHandle: item.providerHandle ?? undefined,
-      saveHandle: (handle) => store.update(item.id, { providerHandle: handle ?? null }),
+      saveHandle: (handle) => store.update(item.id, { providerHandle: handle ?? null, startSentAt: null }),
+      markStartSent: (sent) => store.update(item.id, { startSentAt: sent ? new Date() : null }),
     });
     await store.update(item.id, {
       state: 'ready',
@@ -92,6 +100,7 @@ export function createItemWork(options: ItemWorkOptions): WorkHandler {
       seed: processed.seed ?? item.seed,
       costUsd: (item.costUsd ?? 0) + (processed.costUsd ?? 0),
       error: null,
+      startSentAt: null,
     });
   }
 

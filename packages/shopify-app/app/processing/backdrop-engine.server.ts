@@ -74,9 +74,24 @@ export async function runOperation(
     signal: AbortSignal;
     savedHandle?: JobHandle | undefined;
     saveHandle?: (handle: JobHandle | undefined) => Promise<void>;
+    /**
+     * Told `true` just before the start is sent and `false` once it failed here: a process that
+     * dies in between leaves `true`, and the start may have been taken (see item-work.server.ts).
+     */
+    markStartSent?: (sent: boolean) => Promise<void>;
   },
 ): Promise<ProcessedImage> {
-  const start = () => {
+  const markStartSent = options.markStartSent ?? (async () => undefined);
+  const start = async () => {
+    await markStartSent(true);
+    try {
+      return await sendStart();
+    } catch (error) {
+      await markStartSent(false);
+      throw error;
+    }
+  };
+  const sendStart = () => {
     if (!image) throw new Error('The original image is needed to start a job');
     const common = {
       image: new Blob([new Uint8Array(image)]),

@@ -65,10 +65,18 @@ export const action = async ({ request, params }: ActionFunctionArgs) => {
   const itemIds = chosen.length > 0 ? chosen : items.map((item) => item.id);
   // Approve all only takes what is ready: rejected items stay rejected.
   const from = intent === 'approve' && chosen.length === 0 ? (['ready'] as ItemState[]) : decision.from;
+  // A retry or a new seed is the merchant's choice to start again, even after a start that may
+  // have been taken (startSentAt); a retry still resumes a kept provider job.
   const extra =
     intent === 'regenerate'
-      ? { seed: Math.floor(Math.random() * 2 ** 31), resultBytes: null, error: null, providerHandle: null }
-      : {};
+      ? {
+          seed: Math.floor(Math.random() * 2 ** 31),
+          resultBytes: null,
+          error: null,
+          providerHandle: null,
+          startSentAt: null,
+        }
+      : { startSentAt: null };
   const moved = await store.transition(session.shop, itemIds, from, decision.to, extra);
   if (decision.work && moved > 0) await runner.notify(session.shop);
   return { moved };

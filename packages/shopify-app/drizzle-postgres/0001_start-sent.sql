@@ -1,0 +1,1 @@
+ALTER TABLE "job_items" ADD COLUMN "start_sent_at" timestamp (3) with time zone;

@@ -1,0 +1,1 @@
+ALTER TABLE `job_items` ADD `start_sent_at` integer;
