@@ -36,7 +36,8 @@ async function readStream(id: string, logs: '0' | '1') {
 
 describe('fal emulator: the queue status stream (reference/providers.md 1.3)', () => {
   it('sends data: <status JSON> events through to COMPLETED, then closes', async () => {
-    emulator = await startFalEmulator({ queueMs: 60, processingMs: 40 });
+    // Long enough in the queue that the stream, opened after the submit, still sees IN_QUEUE on a loaded machine.
+    emulator = await startFalEmulator({ queueMs: 1_000, processingMs: 200 });
     const id = await submit();
     const stream = await readStream(id, '1');
     expect(stream.status).toBe(200);
