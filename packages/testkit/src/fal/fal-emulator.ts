@@ -237,9 +237,12 @@ export async function startFalEmulator(options: FalEmulatorOptions = {}): Promis
 
   function statusBody(job: FalJob, appPath: string, withLogs: boolean): Record<string, unknown> {
     const base = `https://queue.fal.run/${appPath}/requests/${job.id}`;
-    const queuedAhead = [...jobs.values()].filter(
-      (other) => other.state === 'IN_QUEUE' && !other.cancelled && other.createdAt < job.createdAt,
-    ).length;
+    // Ahead: queued jobs that arrived earlier. The map keeps arrival order; timestamps would tie
+    // for submits within one millisecond.
+    const arrivals = [...jobs.values()];
+    const queuedAhead = arrivals
+      .slice(0, arrivals.indexOf(job))
+      .filter((other) => other.state === 'IN_QUEUE' && !other.cancelled).length;
     return {
       status: job.state,
       request_id: job.id,
