@@ -278,9 +278,20 @@ export async function processVideo(
     try {
       await Promise.race([work, failure]);
     } catch (error) {
+      // A decoder that failed by itself is the root cause of whatever broke after it (the matte or
+      // the encoder fed a cut stream): its error is the one reported, once its exit is seen.
+      const decoderFailure = options.signal.aborted
+        ? undefined
+        : await Promise.race([
+            decoded.then(
+              () => undefined,
+              (failed: unknown) => failed,
+            ),
+            new Promise<undefined>((resolve) => setTimeout(resolve, 1_000)),
+          ]);
       decoder.kill();
       encoder.kill();
-      throw error;
+      throw decoderFailure ?? error;
     }
     return {
       bytes: new Uint8Array(await readFile(output)),
